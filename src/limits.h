@@ -1,0 +1,66 @@
+/* Every fixed size in gwhist, each with the reason for its value.
+ * Nothing else in src/ or port/ hard-codes a buffer size: memory use is
+ * read off this file and the struct sizes, and printed by
+ * `gwhist --version --verbose`. */
+#ifndef GWHIST_LIMITS_H
+#define GWHIST_LIMITS_H
+
+/* ---- TLS ----------------------------------------------------------------- */
+/* mbedTLS static arena: a handshake with a 16 KB in-record peaks near 32 KB */
+#define LIM_TLS_ARENA (48u * 1024u)
+/* one DER certificate from the CA bundle while it is matched (RSA-4096 roots
+ * are about 1.9 KB; 4 KB leaves room for long names and extensions) */
+#define LIM_CA_DER 4096u
+/* one line of the PEM bundle (RFC 7468 lines are 64 chars) */
+#define LIM_PEM_LINE 128u
+
+/* ---- HTTP ----------------------------------------------------------------- */
+/* status line and every header line, and the whole header block we keep */
+#define LIM_HTTP_LINE 4096u
+/* headers per response: real gateways send about 15 */
+#define LIM_HTTP_HEADERS 64u
+/* chunk-size line including extensions: hex digits plus a short extension */
+#define LIM_HTTP_CHUNK_LINE 256u
+/* bytes read from the socket at a time */
+#define LIM_RECV_BUF 2048u
+/* one request: request line with the encoded query plus a dozen headers */
+#define LIM_REQUEST 2048u
+/* URL and host name as given by the user */
+#define LIM_URL 512u
+#define LIM_HOST 256u
+/* body excerpt shown for a 4xx answer */
+#define LIM_EXCERPT 200u
+
+/* ---- JSON ----------------------------------------------------------------- */
+/* one history item after long strings are cut: ~40 members fit easily */
+#define LIM_ITEM 8192u
+/* jsmn tokens per item: members count twice (key and value) */
+#define LIM_TOKENS 256u
+/* a string value longer than this is cut (and marked) while copying */
+#define LIM_STRING 256u
+/* nesting inside one item; deeper is refused rather than tracked */
+#define LIM_DEPTH 32u
+
+/* ---- records and summary -------------------------------------------------- */
+/* kept string fields of a record (after unescaping) */
+#define LIM_ID 64u
+#define LIM_DESC 128u
+#define LIM_DEST 32u
+/* distinct error reasons tracked exactly; beyond, space-saving approximates */
+#define LIM_REASONS 32u
+/* reasons shown in a report */
+#define LIM_TOP_REASONS 5u
+/* latency histogram buckets: log-spaced, 1% relative error up to ~50 days */
+#define LIM_LAT_BUCKETS 1400u
+
+/* ---- report and sinks ----------------------------------------------------- */
+/* one rendered report (all channels, any format) */
+#define LIM_REPORT 8192u
+/* paths of files, devices and config files */
+#define LIM_PATH 256u
+/* one line of a config file */
+#define LIM_CONFIG_LINE 512u
+/* API key or user:password */
+#define LIM_SECRET 256u
+
+#endif

@@ -1,0 +1,1 @@
+test_tlsconf_DEPS := port/posix/tls.c

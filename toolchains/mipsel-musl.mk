@@ -1,0 +1,10 @@
+# Little-endian MIPS32 (MT7621, ath79 and most cheap routers), static musl.
+# No mips16: it saves little with -Os and breaks mbedTLS's bignum assembly.
+CC      := mipsel-linux-gnu-gcc
+AR      := mipsel-linux-gnu-gcc-ar
+STRIP   := mipsel-linux-gnu-strip
+TARGET_CFLAGS  := -specs=/usr/lib/mipsel-linux-musl/musl-gcc.specs -mips32r2 -mno-mips16
+TARGET_LDFLAGS := -static -no-pie
+QEMU    := qemu-mipsel-static
+STATIC  := 1
+DEB_ARCH := mipsel
