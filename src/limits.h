@@ -13,6 +13,15 @@
 #define LIM_CA_DER 4096u
 /* one line of the PEM bundle (RFC 7468 lines are 64 chars) */
 #define LIM_PEM_LINE 128u
+/* read buffer while streaming the CA bundle (a few PEM lines per read) */
+#define LIM_CA_READ 1024u
+/* why a connection or a certificate failed: "certificate expired, hostname
+ * mismatch" or "mbedTLS error -0x7780" fits with room to spare */
+#define LIM_XPORT_DETAIL 160u
+/* proxy URL pieces: the Proxy-Authorization value is base64 of user:pass */
+#define LIM_PROXY_AUTH (((LIM_SECRET + 2u) / 3u) * 4u + 1u)
+/* one CONNECT request or proxy answer header block */
+#define LIM_PROXY_MSG 1024u
 
 /* ---- HTTP ----------------------------------------------------------------- */
 /* status line and every header line, and the whole header block we keep */
