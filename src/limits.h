@@ -49,6 +49,11 @@
 #define LIM_STRING 256u
 /* nesting inside one item; deeper is refused rather than tracked */
 #define LIM_DEPTH 32u
+/* cut strings whose position an item remembers (record's desc_cut); beyond
+ * this, a long string is assumed cut */
+#define LIM_ITEM_CUTS 16u
+/* a status, channel or date string after unescaping (dates are ~35 bytes) */
+#define LIM_SHORT_TEXT 64u
 
 /* ---- records and summary -------------------------------------------------- */
 /* kept string fields of a record (after unescaping) */
