@@ -30,6 +30,12 @@
 #define LIM_HTTP_HEADERS 64u
 /* chunk-size line including extensions: hex digits plus a short extension */
 #define LIM_HTTP_CHUNK_LINE 256u
+/* 1xx interim responses skipped before the final one: real servers send 1-2 */
+#define LIM_HTTP_INTERIM 8u
+/* Location kept from a 3xx for the report (cut and flagged beyond) */
+#define LIM_HTTP_LOCATION 256u
+/* Content-Type kept to check for JSON ("application/json; charset=utf-8") */
+#define LIM_HTTP_CTYPE 64u
 /* bytes read from the socket at a time */
 #define LIM_RECV_BUF 2048u
 /* one request: request line with the encoded query plus a dozen headers */
