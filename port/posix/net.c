@@ -1,0 +1,209 @@
+/* TCP with timeouts: getaddrinfo, non-blocking connect, poll-driven I/O. */
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "net.h"
+
+int64_t net_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Milliseconds poll() may wait: the nearer of now + timeout and deadline. */
+static int wait_ms(int timeout_ms, int64_t deadline)
+{
+    int64_t now = net_now_ms();
+    int64_t end = timeout_ms > 0 ? now + timeout_ms : deadline;
+    if (deadline > 0 && (end == 0 || deadline < end))
+        end = deadline;
+    if (end == 0)
+        return -1;
+    return end <= now ? 0 : (int)(end - now);
+}
+
+/* 1 when fd is ready for events, 0 on timeout, -1 on a poll error. */
+static int wait_fd(int fd, short events, int timeout_ms, int64_t deadline)
+{
+    struct pollfd p = {.fd = fd, .events = events, .revents = 0};
+    for (;;) {
+        int ms = wait_ms(timeout_ms, deadline);
+        int n = poll(&p, 1, ms);
+        if (n > 0)
+            return 1;
+        if (n == 0)
+            return 0;
+        if (errno != EINTR)
+            return -1;
+    }
+}
+
+static int is_loopback(const struct sockaddr_storage *ss)
+{
+    if (ss->ss_family == AF_INET) {
+        const struct sockaddr_in *a = (const struct sockaddr_in *)ss;
+        return (ntohl(a->sin_addr.s_addr) >> 24) == 127;
+    }
+    if (ss->ss_family == AF_INET6) {
+        const struct sockaddr_in6 *a = (const struct sockaddr_in6 *)ss;
+        if (IN6_IS_ADDR_LOOPBACK(&a->sin6_addr))
+            return 1;
+        return IN6_IS_ADDR_V4MAPPED(&a->sin6_addr) && a->sin6_addr.s6_addr[12] == 127;
+    }
+    return 0;
+}
+
+static enum net_err errno_to_connect_err(int e)
+{
+    if (e == ECONNREFUSED)
+        return NET_ERR_REFUSED;
+    if (e == ETIMEDOUT)
+        return NET_ERR_CONNECT_TIMEOUT;
+    if (e == ENETUNREACH || e == EHOSTUNREACH || e == ENETDOWN || e == EADDRNOTAVAIL)
+        return NET_ERR_UNREACHABLE;
+    return NET_ERR_CONNECT;
+}
+
+/* A non-blocking TCP socket for family with TCP_NODELAY, or -1. */
+static int open_socket(int family)
+{
+    int fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC, IPPROTO_TCP);
+    if (fd < 0)
+        return -1;
+    int one = 1;
+    int fl = fcntl(fd, F_GETFL);
+    if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0) {
+        close(fd);
+        return -1;
+    }
+    /* mbedTLS sends handshake records one by one: Nagle would delay them */
+    (void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    return fd;
+}
+
+/* One address: NET_OK with *fd set, or why it failed. */
+static enum net_err connect_one(const struct addrinfo *ai, int timeout_ms, int64_t deadline,
+                                int *fd)
+{
+    int s = open_socket(ai->ai_family);
+    if (s < 0)
+        return NET_ERR_SOCKET;
+    if (connect(s, ai->ai_addr, ai->ai_addrlen) != 0 && errno != EINPROGRESS) {
+        int e = errno;
+        close(s);
+        return errno_to_connect_err(e);
+    }
+    int r = wait_fd(s, POLLOUT, timeout_ms, deadline);
+    int err = 0;
+    socklen_t len = sizeof err;
+    if (r <= 0 || getsockopt(s, SOL_SOCKET, SO_ERROR, &err, &len) != 0 || err != 0) {
+        close(s);
+        return r == 0 ? NET_ERR_CONNECT_TIMEOUT : errno_to_connect_err(r < 0 ? errno : err);
+    }
+    *fd = s;
+    return NET_OK;
+}
+
+enum net_err net_connect(const char *host, const char *port, int timeout_ms, int64_t deadline,
+                         int *fd, int *loopback)
+{
+    struct addrinfo hints, *res = NULL;
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_ADDRCONFIG | AI_NUMERICSERV;
+    if (getaddrinfo(host, port, &hints, &res) != 0 || res == NULL)
+        return NET_ERR_DNS;
+    enum net_err err = NET_ERR_CONNECT;
+    for (const struct addrinfo *ai = res; ai != NULL; ai = ai->ai_next) {
+        err = connect_one(ai, timeout_ms, deadline, fd);
+        if (err == NET_OK)
+            break;
+    }
+    freeaddrinfo(res);
+    if (err != NET_OK)
+        return err;
+    struct sockaddr_storage ss;
+    socklen_t len = sizeof ss;
+    *loopback = getpeername(*fd, (struct sockaddr *)&ss, &len) == 0 && is_loopback(&ss);
+    return NET_OK;
+}
+
+static enum net_err io_err(int e)
+{
+    if (e == ECONNRESET || e == EPIPE || e == ECONNABORTED || e == ENOTCONN)
+        return NET_ERR_RESET;
+    if (e == ETIMEDOUT)
+        return NET_ERR_READ_TIMEOUT;
+    return NET_ERR_IO;
+}
+
+long net_send(int fd, const void *buf, size_t len, int timeout_ms, int64_t deadline)
+{
+    for (;;) {
+        /* MSG_NOSIGNAL: a peer that went away gives EPIPE, not SIGPIPE */
+        ssize_t n = send(fd, buf, len, MSG_NOSIGNAL);
+        if (n >= 0)
+            return (long)n;
+        if (errno == EINTR)
+            continue;
+        if (errno != EAGAIN && errno != EWOULDBLOCK)
+            return io_err(errno);
+        int r = wait_fd(fd, POLLOUT, timeout_ms, deadline);
+        if (r == 0)
+            return NET_ERR_WRITE_TIMEOUT;
+        if (r < 0)
+            return NET_ERR_IO;
+    }
+}
+
+long net_recv(int fd, void *buf, size_t cap, int timeout_ms, int64_t deadline)
+{
+    for (;;) {
+        ssize_t n = recv(fd, buf, cap, 0);
+        if (n >= 0)
+            return (long)n;
+        if (errno == EINTR)
+            continue;
+        if (errno != EAGAIN && errno != EWOULDBLOCK)
+            return io_err(errno);
+        int r = wait_fd(fd, POLLIN, timeout_ms, deadline);
+        if (r == 0)
+            return NET_ERR_READ_TIMEOUT;
+        if (r < 0)
+            return NET_ERR_IO;
+    }
+}
+
+void net_close(int fd)
+{
+    if (fd >= 0)
+        close(fd);
+}
+
+const char *net_strerror(enum net_err e)
+{
+    switch (e) {
+    case NET_OK: return "ok";
+    case NET_ERR_DNS: return "host name did not resolve";
+    case NET_ERR_REFUSED: return "connection refused";
+    case NET_ERR_CONNECT_TIMEOUT: return "connect timed out";
+    case NET_ERR_UNREACHABLE: return "network or host unreachable";
+    case NET_ERR_CONNECT: return "connect failed";
+    case NET_ERR_READ_TIMEOUT: return "read timed out";
+    case NET_ERR_WRITE_TIMEOUT: return "write timed out";
+    case NET_ERR_RESET: return "connection reset by peer";
+    case NET_ERR_IO: return "socket I/O error";
+    case NET_ERR_SOCKET: return "cannot create socket";
+    }
+    return "unknown network error";
+}
