@@ -13,6 +13,7 @@
 #include "mbedtls/memory_buffer_alloc.h"
 #include "mbedtls/net_sockets.h"
 #include "mbedtls/platform.h"
+#include "mbedtls/psa_util.h"
 #include "mbedtls/version.h"
 #include "mbedtls/x509_crt.h"
 #include "psa/crypto.h"
@@ -301,6 +302,8 @@ enum tls_err tls_conn_init(struct tls_conn *t, const char *host, const char *cac
     if (mbedtls_ssl_config_defaults(&t->conf, MBEDTLS_SSL_IS_CLIENT, MBEDTLS_SSL_TRANSPORT_STREAM,
                                     MBEDTLS_SSL_PRESET_DEFAULT) != 0)
         return TLS_ERR_SETUP;
+    /* TLS 1.2 still asks for an RNG callback: PSA's, i.e. getrandom() */
+    mbedtls_ssl_conf_rng(&t->conf, mbedtls_psa_get_random, MBEDTLS_PSA_RANDOM_STATE);
     mbedtls_ssl_conf_min_tls_version(&t->conf, MBEDTLS_SSL_VERSION_TLS1_2);
     mbedtls_ssl_conf_max_tls_version(&t->conf, MBEDTLS_SSL_VERSION_TLS1_3);
     /* insecure still runs the check (it tells full from resumed handshakes)
@@ -401,6 +404,8 @@ enum tls_err tls_conn_write(struct tls_conn *t, const void *buf, size_t len)
     const unsigned char *p = buf;
     while (len > 0) {
         int ret = mbedtls_ssl_write(&t->ssl, p, len);
+        if (ret == MBEDTLS_ERR_SSL_WANT_READ || ret == MBEDTLS_ERR_SSL_WANT_WRITE)
+            continue;
         if (ret < 0) {
             t->mbed_err = ret;
             return ret == MBEDTLS_ERR_NET_SEND_FAILED || ret == MBEDTLS_ERR_NET_RECV_FAILED
@@ -423,6 +428,10 @@ long tls_conn_read(struct tls_conn *t, void *buf, size_t cap)
             save_session(t);
             continue;
         }
+        /* a post-handshake message was consumed; the callbacks block, so
+         * reading again waits for data (bounded by their deadline) */
+        if (ret == MBEDTLS_ERR_SSL_WANT_READ || ret == MBEDTLS_ERR_SSL_WANT_WRITE)
+            continue;
         if (ret == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY || ret == MBEDTLS_ERR_SSL_CONN_EOF)
             return 0;
         t->mbed_err = ret;
