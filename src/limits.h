@@ -70,14 +70,18 @@
 #define LIM_REASONS 32u
 /* reasons shown in a report */
 #define LIM_TOP_REASONS 5u
-/* latency histogram (src/summary.c): 0..127 ms exact, then LIM_LAT_SUB
- * log-spaced buckets per octave up to 2^32 ms (49.7 days). 35 per octave is
- * the fewest whose bucket ratio (2^(1/35) = 1.0200) keeps every reported
- * quantile within 1%; 34 would give 1.02%. */
+/* latency histogram (src/summary.c), every reported quantile within 1%:
+ * 0..127 ms exact; 128..2047 ms in 64 linear sub-buckets per octave (where
+ * whole milliseconds make log buckets too coarse); 2^11..2^32 ms (49.7 days)
+ * in 35 log-spaced sub-buckets per octave, the fewest whose ratio
+ * (2^(1/35) = 1.0200) stays within 1% (34 would give 1.02%). */
 #define LIM_LAT_EXACT 128u
+#define LIM_LAT_LIN_SUB 64u
+#define LIM_LAT_LIN_OCTAVES 4u /* octaves 2^7 .. 2^10 */
 #define LIM_LAT_SUB 35u
-#define LIM_LAT_OCTAVES 25u /* octaves 2^7 .. 2^31 */
-#define LIM_LAT_BUCKETS (LIM_LAT_EXACT + LIM_LAT_SUB * LIM_LAT_OCTAVES) /* 1003 */
+#define LIM_LAT_OCTAVES 21u /* octaves 2^11 .. 2^31 */
+#define LIM_LAT_BUCKETS                                                                            \
+    (LIM_LAT_EXACT + LIM_LAT_LIN_SUB * LIM_LAT_LIN_OCTAVES + LIM_LAT_SUB * LIM_LAT_OCTAVES) /* 1119 */
 /* key of a tracked error reason: the whole description a record can hold,
  * so reports name reasons exactly as the gateway sent them */
 #define LIM_REASON_KEY LIM_DESC

@@ -1,0 +1,1 @@
+test_summary_DEPS := src/summary.c
