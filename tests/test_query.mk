@@ -1,0 +1,1 @@
+test_query_DEPS := src/query.c src/timefmt.c
