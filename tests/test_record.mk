@@ -1,0 +1,1 @@
+test_record_DEPS := src/record.c src/jsonitems.c src/timefmt.c
