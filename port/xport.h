@@ -42,7 +42,7 @@ enum xport_err {
     XPORT_ERR_TLS_WRITE = -21,
     XPORT_ERR_PROXY_URL = -22,      /* proxy URL not http://[user:pass@]host[:port] */
     XPORT_ERR_PROXY_CONNECT = -23,  /* proxy unreachable; detail says why */
-    XPORT_ERR_PROXY_AUTH = -24,     /* proxy answered 407 */
+    XPORT_ERR_PROXY_AUTH = -24,     /* proxy answered 407 (or 401): credentials */
     XPORT_ERR_PROXY_STATUS = -25,   /* proxy answered another non-2xx; detail has it */
     XPORT_ERR_PROXY_REPLY = -26,    /* proxy answer malformed or closed early */
     XPORT_ERR_NOT_OPEN = -27        /* send/recv without xport_open */

@@ -3,11 +3,15 @@
  * the server closes), and prints one line of counters for tests/it_tls.sh:
  *   status=200 body=612 requests=10 connections=1 handshakes=1 resumed=0
  *   tls=TLSv1.3 loopback=1 arena_peak=27000 arena_leak=0 sent=.. recv=..
- * arena_leak is arena bytes still in use after xport_free minus before init.
+ * body is the total over all requests. arena_leak is arena bytes still in
+ * use after xport_free minus before init; arena_drift is max - min of the
+ * arena use seen after each close from the second one on (0: no leak per
+ * connection).
  * On failure it prints "error: <xport_strerror>: <detail>" and exits 1.
  *   tool_fetch [--cacert F] [--insecure] [--count N] [--proxy URL]
  *              [--reconnect] [--timeout MS] URL
  * Without --proxy it takes https_proxy/no_proxy from the environment. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -204,16 +208,23 @@ int main(int argc, char **argv)
         return 1;
     }
     long done = 0;
-    while (done < o.count && one_request(req, len, &o) == 0)
-        done++;
+    size_t lo = SIZE_MAX, hi = 0;
+    while (done < o.count && one_request(req, len, &o) == 0) {
+        size_t used = tls_arena_used();
+        if (++done >= 2 && !f.x.is_open) {
+            lo = used < lo ? used : lo;
+            hi = used > hi ? used : hi;
+        }
+    }
     struct xport_stats s = f.x.stats;
     int loopback = f.x.loopback;
     xport_free(&f.x);
     printf("status=%d body=%llu requests=%ld connections=%u handshakes=%u resumed=%u tls=%s "
-           "loopback=%d arena_peak=%zu arena_leak=%ld sent=%llu recv=%llu\n",
+           "loopback=%d arena_peak=%zu arena_leak=%ld arena_drift=%zu sent=%llu recv=%llu\n",
            f.p.status, (unsigned long long)f.body, done, s.connections, s.handshakes, s.resumed,
            f.tls_version[0] ? f.tls_version : "none", loopback, tls_arena_peak(),
-           (long)tls_arena_used() - (long)before, (unsigned long long)s.bytes_sent,
+           (long)tls_arena_used() - (long)before, hi >= lo ? hi - lo : 0,
+           (unsigned long long)s.bytes_sent,
            (unsigned long long)s.bytes_recv);
     return done == o.count ? 0 : 1;
 }

@@ -283,6 +283,19 @@ static int verify_seen(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *fl
     return 0;
 }
 
+/* mbedTLS 3.6.6 offers rsa_pss_rsae first but refuses it in a TLS 1.2
+ * ServerKeyExchange, so an OpenSSL TLS 1.2 server with an RSA key (which
+ * honours the client's order) failed with ILLEGAL_PARAMETER. PKCS#1 v1.5
+ * first fixes TLS 1.2; TLS 1.3 servers skip it and take PSS. A TLS 1.2-only
+ * server that imposes its own order and prefers PSS still fails. */
+static const uint16_t sig_algs[] = {
+    MBEDTLS_TLS1_3_SIG_ECDSA_SECP256R1_SHA256, MBEDTLS_TLS1_3_SIG_ECDSA_SECP384R1_SHA384,
+    MBEDTLS_TLS1_3_SIG_RSA_PKCS1_SHA256,       MBEDTLS_TLS1_3_SIG_RSA_PKCS1_SHA384,
+    MBEDTLS_TLS1_3_SIG_RSA_PKCS1_SHA512,       MBEDTLS_TLS1_3_SIG_RSA_PSS_RSAE_SHA256,
+    MBEDTLS_TLS1_3_SIG_RSA_PSS_RSAE_SHA384,    MBEDTLS_TLS1_3_SIG_RSA_PSS_RSAE_SHA512,
+    MBEDTLS_TLS1_3_SIG_NONE,
+};
+
 enum tls_err tls_conn_init(struct tls_conn *t, const char *host, const char *cacert,
                            int insecure)
 {
@@ -304,6 +317,7 @@ enum tls_err tls_conn_init(struct tls_conn *t, const char *host, const char *cac
         return TLS_ERR_SETUP;
     /* TLS 1.2 still asks for an RNG callback: PSA's, i.e. getrandom() */
     mbedtls_ssl_conf_rng(&t->conf, mbedtls_psa_get_random, MBEDTLS_PSA_RANDOM_STATE);
+    mbedtls_ssl_conf_sig_algs(&t->conf, sig_algs);
     mbedtls_ssl_conf_min_tls_version(&t->conf, MBEDTLS_SSL_VERSION_TLS1_2);
     mbedtls_ssl_conf_max_tls_version(&t->conf, MBEDTLS_SSL_VERSION_TLS1_3);
     /* insecure still runs the check (it tells full from resumed handshakes)

@@ -294,7 +294,8 @@ static enum xport_err proxy_answer(struct xport *x, struct http_parser *p)
     }
     snprintf(x->detail, sizeof x->detail, "proxy %.64s answered %d to CONNECT", x->proxy_host,
              p->status);
-    return p->status == 407 ? XPORT_ERR_PROXY_AUTH : XPORT_ERR_PROXY_STATUS;
+    /* 407 is the proxy's code; tinyproxy 1.11 answers a bad password with 401 */
+    return p->status == 407 || p->status == 401 ? XPORT_ERR_PROXY_AUTH : XPORT_ERR_PROXY_STATUS;
 }
 
 static enum xport_err proxy_connect(struct xport *x)
@@ -449,7 +450,7 @@ const char *xport_strerror(enum xport_err e)
     case XPORT_ERR_TLS_WRITE: return "TLS record write failed";
     case XPORT_ERR_PROXY_URL: return "bad proxy URL (want http://[user:pass@]host[:port])";
     case XPORT_ERR_PROXY_CONNECT: return "cannot connect to the proxy";
-    case XPORT_ERR_PROXY_AUTH: return "proxy authentication required (407)";
+    case XPORT_ERR_PROXY_AUTH: return "proxy authentication failed";
     case XPORT_ERR_PROXY_STATUS: return "proxy refused the CONNECT tunnel";
     case XPORT_ERR_PROXY_REPLY: return "bad answer from the proxy";
     case XPORT_ERR_NOT_OPEN: return "connection not open";
