@@ -18,8 +18,6 @@
 /* why a connection or a certificate failed: "certificate expired, hostname
  * mismatch" or "mbedTLS error -0x7780" fits with room to spare */
 #define LIM_XPORT_DETAIL 160u
-/* proxy URL pieces: the Proxy-Authorization value is base64 of user:pass */
-#define LIM_PROXY_AUTH (((LIM_SECRET + 2u) / 3u) * 4u + 1u)
 /* one CONNECT request or proxy answer header block */
 #define LIM_PROXY_MSG 1024u
 
