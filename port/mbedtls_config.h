@@ -16,6 +16,9 @@
 #define MBEDTLS_PLATFORM_MEMORY
 /* the fixed arena: mbedTLS never calls the libc malloc */
 #define MBEDTLS_MEMORY_BUFFER_ALLOC_C
+/* arena blocks aligned for 8-byte members (the default of 4 gives mbedTLS
+ * structs misaligned int64/pointers: UBSan aborts, strict CPUs may fault) */
+#define MBEDTLS_MEMORY_ALIGN_MULTIPLE 8
 /* keeps the arena's high-water mark (mbedtls_memory_buffer_alloc_max_get),
  * which --stats and the soak test report; no change to block headers */
 #define MBEDTLS_MEMORY_DEBUG
