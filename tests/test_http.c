@@ -269,6 +269,10 @@ static const struct valid_case valid[] = {
         "HTTP/1.1 102 Processing\r\n\r\n"
         "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"),
      "S200|H:Content-Length=0|D|E:keep"},
+    {"1xx fields are not interpreted", HTTP_REQ_GET,
+     IN("HTTP/1.1 103 Hints\r\nContent-Length: x\r\nTransfer-Encoding: gzip\r\n\r\n"
+        "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nx"),
+     "S200|H:Content-Length=1|D|B:x|E:keep"},
     {"obs-fold unfolded to one SP", HTTP_REQ_GET,
      IN("HTTP/1.1 200 OK\r\nX-Long: one  \r\n   two\r\n\tthree\r\nContent-Length: 0\r\n\r\n"),
      "S200|H:X-Long=one two three|H:Content-Length=0|D|E:keep"},
@@ -452,6 +456,8 @@ static const struct bad_case bad[] = {
      HTTP_ERR_CHUNK_SIZE},
     {"space after chunk size, no ext", HTTP_REQ_GET, IN(CHUNKED "5 \r\nhello\r\n0\r\n\r\n"),
      HTTP_ERR_CHUNK_SIZE},
+    {"extension without chunk size", HTTP_REQ_GET, IN(CHUNKED ";a=b\r\n\r\n"),
+     HTTP_ERR_CHUNK_SIZE},
     {"0x chunk size", HTTP_REQ_GET, IN(CHUNKED "0x5\r\nhello\r\n0\r\n\r\n"), HTTP_ERR_CHUNK_SIZE},
     {"chunk size 2^64-1", HTTP_REQ_GET, IN(CHUNKED "ffffffffffffffff\r\nx\r\n0\r\n\r\n"),
      HTTP_ERR_CHUNK_OVERFLOW},
@@ -588,7 +594,7 @@ static void test_header_line_limit(void **state)
 
 static size_t gen_fields(size_t count, int trailers)
 {
-    char line[32];
+    char line[64];
     struct sb s = {gen, sizeof gen, 0};
     sb_add(&s, trailers ? CHUNKED "0\r\n" : OK200);
     for (size_t i = 0; i < count; i++) {
@@ -602,7 +608,7 @@ static size_t gen_fields(size_t count, int trailers)
 static void test_field_count_limit(void **state)
 {
     (void)state;
-    char ev[32];
+    char ev[64];
     struct sb w = {wantbuf, sizeof wantbuf, 0};
     sb_add(&w, "S200");
     for (size_t i = 0; i < LIM_HTTP_HEADERS; i++) {
@@ -732,6 +738,16 @@ static void test_location_cut(void **state)
     assert_int_equal(strlen(p.location), LIM_HTTP_LOCATION - 1);
     assert_memory_equal(p.location, "https://x/aaa", 13);
     assert_false(p.ctype_cut); /* exactly fits */
+    assert_int_equal(strlen(p.content_type), LIM_HTTP_CTYPE - 1);
+
+    /* one byte more than fits is cut */
+    s.n = 0;
+    sb_add(&s, "HTTP/1.1 200 OK\r\nContent-Type: ");
+    sb_rep(&s, 'u', LIM_HTTP_CTYPE);
+    sb_add(&s, "\r\nContent-Length: 0\r\n\r\n");
+    http_parser_init(&p, HTTP_REQ_GET);
+    assert_int_equal(feed_str(&p, gen, &used), HTTP_DONE);
+    assert_true(p.ctype_cut);
     assert_int_equal(strlen(p.content_type), LIM_HTTP_CTYPE - 1);
 
     http_parser_init(&p, HTTP_REQ_GET);
@@ -1039,9 +1055,9 @@ static void test_connect_writer(void **state)
                       "CONNECT [::1]:65535 HTTP/1.1\r\nHost: [::1]:65535\r\n"
                       "User-Agent: gwhist/" GWHIST_VERSION "\r\n"
                       "Proxy-Authorization: Basic \r\n\r\n");
-    struct connect_arg v6b = {"[fe80::1%25eth0]", 0, NULL};
+    struct connect_arg v6b = {"[fe80::1%25eth0]", 100, NULL};
     check_writer_caps(w_connect, &v6b,
-                      "CONNECT [fe80::1%25eth0]:0 HTTP/1.1\r\nHost: [fe80::1%25eth0]:0\r\n"
+                      "CONNECT [fe80::1%25eth0]:100 HTTP/1.1\r\nHost: [fe80::1%25eth0]:100\r\n"
                       "User-Agent: gwhist/" GWHIST_VERSION "\r\n\r\n");
     char buf[256];
     size_t len = 99;
