@@ -194,10 +194,18 @@ static enum jitems_err number_start(struct jitems *j, uint8_t c)
     return put(j, c);
 }
 
+static bool starts_value(uint8_t c)
+{
+    return c == '{' || c == '[' || c == '"' || c == 't' || c == 'f' || c == 'n' || c == '-' ||
+           is_digit(c);
+}
+
 static enum jitems_err value_start(struct jitems *j, uint8_t c)
 {
     if (j->depth == 0)
         return top_value(j, c);
+    if (!starts_value(c))
+        return JITEMS_E_EXPECTED_VALUE;
     if (j->arr_state == ARR_OPEN && j->depth == j->arr_level && !j->in_item) {
         if (c != '{')
             return JITEMS_E_ITEM_NOT_OBJECT;
@@ -213,9 +221,7 @@ static enum jitems_err value_start(struct jitems *j, uint8_t c)
         return string_start(j, false);
     if (c == 't' || c == 'f' || c == 'n')
         return literal_start(j, c);
-    if (c == '-' || is_digit(c))
-        return number_start(j, c);
-    return JITEMS_E_EXPECTED_VALUE;
+    return number_start(j, c);
 }
 
 static enum jitems_err literal_byte(struct jitems *j, uint8_t c)

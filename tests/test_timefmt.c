@@ -105,7 +105,7 @@ static void test_days_round_trip(void **state)
     for (int64_t y = 1600; y <= 2400; y++) {
         for (unsigned m = 1; m <= 12; m++) {
             for (unsigned d = 1; d <= 31; d++) {
-                char in[32];
+                char in[64];
                 snprintf(in, sizeof in, "%04lld-%02u-%02uT00:00:00Z", (long long)y, m, d);
                 int64_t ms = 0;
                 if (tf_parse(in, strlen(in), &ms) != TF_OK)
