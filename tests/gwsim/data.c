@@ -585,8 +585,14 @@ int gw_data_init(struct gw_data *d, uint64_t seed, uint32_t n, int64_t anchor_s,
     d->n = n;
     d->anchor_s = anchor_s;
     d->span_s = span_s;
+    uint32_t want[GW_NCH] = {0};
+    for (uint32_t i = 0; i < n; i++) { /* a first pass sizes each channel's index exactly */
+        struct head h;
+        rec_head(d, i, &h);
+        want[h.ch]++;
+    }
     for (int c = 0; c < GW_NCH; c++) {
-        d->slot[c] = malloc(((size_t)n + 1) * sizeof(struct gw_slot));
+        d->slot[c] = malloc(((size_t)want[c] + 1) * sizeof(struct gw_slot));
         if (!d->slot[c])
             return -1;
     }
