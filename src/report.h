@@ -31,4 +31,67 @@
  *    the run; the ground truth leaves them out. */
 #ifndef GWHIST_REPORT_H
 #define GWHIST_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "record.h"
+#include "summary.h"
+
+enum report_format { REPORT_TEXT, REPORT_JSON, REPORT_KV, REPORT_PROM };
+
+enum report_err {
+    REPORT_OK = 0,
+    REPORT_ENOSPACE, /* output longer than cap - 1; *len says how long it is */
+    REPORT_EARG,     /* NULL run, buf, len or totals; ch NULL with nch > 0; a channel's sum NULL */
+    REPORT_EFORMAT,  /* not an enum report_format value */
+    REPORT_ECHANNEL, /* a channel that is not SMS, RCS or WHATSAPP */
+    REPORT_ETIME,    /* from_ms, to_ms or now_ms outside the years 0000..9999 */
+};
+
+/* report_render() opts */
+#define REPORT_O_KV_CHECKSUM 0x1u /* kv: end each line with "*HH" (XOR of the line's bytes before it) */
+
+/* One channel of a run, as the agent knows it. */
+struct report_channel {
+    enum rec_channel channel;
+    bool complete;          /* every page was fetched and committed */
+    const struct sum *sum;  /* the committed records */
+    uint64_t pages, requests, retries, bytes; /* bytes: body bytes received */
+};
+
+/* One run (cycle). complete = every channel complete (true when nch is 0). */
+struct report_run {
+    int64_t from_ms, to_ms; /* the window, ms since the epoch (UTC) */
+    int64_t elapsed_ms;     /* wall time the run took */
+    int64_t now_ms;         /* when the report is made (text header) */
+    int64_t last_success_ms; /* end of the last complete run, 0 if none (prom) */
+    const struct report_channel *ch; /* in the order they were asked for */
+    size_t nch;
+};
+
+/* Renders run as fmt into buf, NUL-terminated. totals is scratch for the
+ * merge of the channel sums (it must not be one of them). On REPORT_OK *len
+ * is the length written (without the NUL); on REPORT_ENOSPACE nothing usable
+ * is left in buf (buf[0] is NUL) and *len is the length the output needs, so
+ * cap = *len + 1 suffices. Output is never silently cut. */
+enum report_err report_render(enum report_format fmt, const struct report_run *run, uint32_t opts,
+                              struct sum *totals, char *buf, size_t cap, size_t *len);
+
+/* The formatters the renderers use, for main and tests. Each writes a
+ * NUL-terminated string into buf and returns its length, or 0 when it does
+ * not fit in cap (or, for the time, the year is outside 0000..9999). */
+/* v / 10^scale exactly, shortest form: (12345000, 6) -> "12.345", (-500000, 6)
+ * -> "-0.5", (0, 6) -> "0". scale <= 18. */
+size_t report_fmt_decimal(int64_t v, unsigned scale, char *buf, size_t cap);
+/* RFC 3339 UTC: "2026-12-03T19:00:00Z", "2026-12-03T19:00:00.250Z" when ms != 0. */
+size_t report_fmt_time(int64_t ms, char *buf, size_t cap);
+
+/* XOR of n bytes: the kv line checksum. */
+uint8_t report_xor(const char *s, size_t n);
+
+const char *report_format_name(enum report_format f); /* "text", "json", "kv", "prom" */
+const char *report_strerror(enum report_err e);
+
 #endif

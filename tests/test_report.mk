@@ -1,0 +1,1 @@
+test_report_DEPS := src/report.c src/summary.c
