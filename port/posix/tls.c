@@ -346,30 +346,41 @@ static void save_session(struct tls_conn *t)
     t->have_session = 1;
 }
 
-static enum tls_err handshake_err(struct tls_conn *t, int ret, char *detail, size_t cap)
+/* mbedTLS codes with a meaning of their own; others get the caller's default. */
+static const struct {
+    int code;
+    enum tls_err err;
+} code_map[] = {
+    {MBEDTLS_ERR_SSL_ALLOC_FAILED, TLS_ERR_NOMEM},
+    {MBEDTLS_ERR_X509_ALLOC_FAILED, TLS_ERR_NOMEM},
+    {MBEDTLS_ERR_PK_ALLOC_FAILED, TLS_ERR_NOMEM},
+    {MBEDTLS_ERR_X509_CERT_VERIFY_FAILED, TLS_ERR_VERIFY},
+    {MBEDTLS_ERR_NET_SEND_FAILED, TLS_ERR_TRANSPORT},
+    {MBEDTLS_ERR_NET_RECV_FAILED, TLS_ERR_TRANSPORT},
+    {MBEDTLS_ERR_SSL_CONN_EOF, TLS_ERR_EOF},
+    {MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE, TLS_ERR_ALERT},
+};
+
+static enum tls_err map_code(struct tls_conn *t, int ret, enum tls_err dflt)
 {
     t->mbed_err = ret;
-    if (ret == MBEDTLS_ERR_SSL_ALLOC_FAILED || ret == MBEDTLS_ERR_X509_ALLOC_FAILED ||
-        ret == MBEDTLS_ERR_PK_ALLOC_FAILED) {
-        snprintf(detail, cap, "out of TLS arena (mbedTLS error -0x%04x)", (unsigned)-ret);
-        return TLS_ERR_NOMEM;
+    for (size_t i = 0; i < sizeof code_map / sizeof code_map[0]; i++) {
+        if (code_map[i].code == ret)
+            return code_map[i].err;
     }
-    if (t->ca.failed) {
+    return dflt;
+}
+
+static enum tls_err handshake_err(struct tls_conn *t, int ret, char *detail, size_t cap)
+{
+    enum tls_err e = t->ca.failed ? TLS_ERR_CA_BUNDLE : map_code(t, ret, TLS_ERR_HANDSHAKE);
+    if (e == TLS_ERR_CA_BUNDLE)
         snprintf(detail, cap, "cannot read CA bundle %s", t->ca.path);
-        return TLS_ERR_CA_BUNDLE;
-    }
-    if (ret == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED) {
+    else if (e == TLS_ERR_VERIFY)
         tls_verify_reason(mbedtls_ssl_get_verify_result(&t->ssl), detail, cap);
-        return TLS_ERR_VERIFY;
-    }
-    snprintf(detail, cap, "mbedTLS error -0x%04x", (unsigned)-ret);
-    if (ret == MBEDTLS_ERR_NET_SEND_FAILED || ret == MBEDTLS_ERR_NET_RECV_FAILED)
-        return TLS_ERR_TRANSPORT;
-    if (ret == MBEDTLS_ERR_SSL_CONN_EOF)
-        return TLS_ERR_EOF;
-    if (ret == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE)
-        return TLS_ERR_ALERT;
-    return TLS_ERR_HANDSHAKE;
+    else
+        snprintf(detail, cap, "mbedTLS error -0x%04x", (unsigned)-ret);
+    return e;
 }
 
 static int conn_setup(struct tls_conn *t, void *bio, mbedtls_ssl_send_t *send,
@@ -420,12 +431,8 @@ enum tls_err tls_conn_write(struct tls_conn *t, const void *buf, size_t len)
         int ret = mbedtls_ssl_write(&t->ssl, p, len);
         if (ret == MBEDTLS_ERR_SSL_WANT_READ || ret == MBEDTLS_ERR_SSL_WANT_WRITE)
             continue;
-        if (ret < 0) {
-            t->mbed_err = ret;
-            return ret == MBEDTLS_ERR_NET_SEND_FAILED || ret == MBEDTLS_ERR_NET_RECV_FAILED
-                       ? TLS_ERR_TRANSPORT
-                       : TLS_ERR_WRITE;
-        }
+        if (ret < 0)
+            return map_code(t, ret, TLS_ERR_WRITE);
         p += ret;
         len -= (size_t)ret;
     }
@@ -448,10 +455,7 @@ long tls_conn_read(struct tls_conn *t, void *buf, size_t cap)
             continue;
         if (ret == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY || ret == MBEDTLS_ERR_SSL_CONN_EOF)
             return 0;
-        t->mbed_err = ret;
-        if (ret == MBEDTLS_ERR_NET_SEND_FAILED || ret == MBEDTLS_ERR_NET_RECV_FAILED)
-            return TLS_ERR_TRANSPORT;
-        return ret == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE ? TLS_ERR_ALERT : TLS_ERR_READ;
+        return map_code(t, ret, TLS_ERR_READ);
     }
 }
 

@@ -13,6 +13,10 @@ int64_t xport_now_ms(void)
     return net_now_ms();
 }
 
+/* The maps below are indexed by -error: keep them in enum order. */
+_Static_assert(NET_ERR_SOCKET == -10, "from_net() map follows enum net_err");
+_Static_assert(TLS_ERR_WRITE == -11, "from_tls() map follows enum tls_err");
+
 static enum xport_err from_net(enum net_err e)
 {
     static const enum xport_err map[] = {
