@@ -108,7 +108,8 @@ enum rec_err rec_parse_micros(const char *s, size_t n, int64_t *micros);
 const char *rec_field_name(enum rec_field f);
 const char *rec_strerror(enum rec_err e);
 
-/* Names as the API spells them: "DELIVERED" ... "OTHER"; "SMS", "RCS", "WHATSAPP". */
+/* Names as the API spells them: "DELIVERED" ... "OTHER"; "SMS", "RCS", "WHATSAPP".
+ * Out-of-range values give "OTHER" and "NONE" (REC_CH_NONE). */
 const char *rec_status_name(enum rec_status s);
 const char *rec_channel_name(enum rec_channel c);
 
