@@ -205,8 +205,6 @@ static size_t utf8_seq(const unsigned char *s)
     return n;
 }
 
-enum esc { ESC_JSON, ESC_KV, ESC_PROM };
-
 static void put_u00(struct out *o, unsigned char c)
 {
     put(o, "\\u00");
@@ -215,14 +213,14 @@ static void put_u00(struct out *o, unsigned char c)
 }
 
 /* one ASCII byte, escaped if how needs it */
-static void put_escaped_ascii(struct out *o, unsigned char c, enum esc how)
+static void put_escaped_ascii(struct out *o, unsigned char c, enum report_esc how)
 {
     if (c == '"' || c == '\\') {
         put_byte(o, '\\');
         put_byte(o, (char)c);
-    } else if (how == ESC_PROM && c == '\n') {
+    } else if (how == REPORT_ESC_PROM && c == '\n') {
         put(o, "\\n");
-    } else if (how != ESC_PROM && (c < 0x20 || (how == ESC_KV && c == '*'))) {
+    } else if (how != REPORT_ESC_PROM && (c < 0x20 || (how == REPORT_ESC_KV && c == '*'))) {
         put_u00(o, c); /* no '*' inside a kv line but the checksum's */
     } else {
         put_byte(o, (char)c);
@@ -230,13 +228,13 @@ static void put_escaped_ascii(struct out *o, unsigned char c, enum esc how)
 }
 
 /* s escaped for how, valid UTF-8 passed through, invalid bytes as U+FFFD */
-static void put_escaped(struct out *o, const char *s, enum esc how)
+static void put_escaped(struct out *o, const char *s, enum report_esc how)
 {
     const unsigned char *p = (const unsigned char *)s;
     while (*p) {
         size_t n = utf8_seq(p);
         if (n == 0) {
-            put(o, how == ESC_PROM ? "\xEF\xBF\xBD" : "\\ufffd");
+            put(o, how == REPORT_ESC_PROM ? "\xEF\xBF\xBD" : "\\ufffd");
             p++;
         } else if (n == 1) {
             put_escaped_ascii(o, *p++, how);
@@ -250,7 +248,7 @@ static void put_escaped(struct out *o, const char *s, enum esc how)
 static void put_json_str(struct out *o, const char *s)
 {
     put_byte(o, '"');
-    put_escaped(o, s, ESC_JSON);
+    put_escaped(o, s, REPORT_ESC_JSON);
     put_byte(o, '"');
 }
 
@@ -265,7 +263,7 @@ static void put_kv_value(struct out *o, const char *s)
         return;
     }
     put_byte(o, '"');
-    put_escaped(o, s, ESC_KV);
+    put_escaped(o, s, REPORT_ESC_KV);
     put_byte(o, '"');
 }
 
@@ -674,12 +672,12 @@ static void prom_sample(struct out *o, const char *name, const struct view *v, c
 {
     put(o, name);
     put(o, "{channel=\"");
-    put_escaped(o, v->name, ESC_PROM);
+    put_escaped(o, v->name, REPORT_ESC_PROM);
     if (k) {
         put(o, "\",");
         put(o, k);
         put(o, "=\"");
-        put_escaped(o, val, ESC_PROM);
+        put_escaped(o, val, REPORT_ESC_PROM);
     }
     put(o, "\"} ");
 }
@@ -881,6 +879,15 @@ size_t report_fmt_time(int64_t ms, char *buf, size_t cap)
         return 0;
     struct out o = out_on(buf, cap);
     put_time(&o, ms);
+    return finish(&o) ? o.len : 0;
+}
+
+size_t report_escape(enum report_esc how, const char *s, char *buf, size_t cap)
+{
+    if (!s || !buf || (unsigned)how > REPORT_ESC_PROM)
+        return 0;
+    struct out o = out_on(buf, cap);
+    put_escaped(&o, s, how);
     return finish(&o) ? o.len : 0;
 }
 

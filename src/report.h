@@ -88,6 +88,14 @@ size_t report_fmt_decimal(int64_t v, unsigned scale, char *buf, size_t cap);
 /* RFC 3339 UTC: "2026-12-03T19:00:00Z", "2026-12-03T19:00:00.250Z" when ms != 0. */
 size_t report_fmt_time(int64_t ms, char *buf, size_t cap);
 
+/* s escaped (without the quotes) as inside a JSON string (", \\, control
+ * bytes as \u00XX), a quoted logfmt value (the same, and '*' as \u002A so the
+ * only '*' on a kv line is the checksum's), or a Prometheus label value
+ * (\\, \", \n). Valid UTF-8 passes through; a byte that is not part of a
+ * valid sequence becomes U+FFFD. Returns 0 also when s is empty. */
+enum report_esc { REPORT_ESC_JSON, REPORT_ESC_KV, REPORT_ESC_PROM };
+size_t report_escape(enum report_esc how, const char *s, char *buf, size_t cap);
+
 /* XOR of n bytes: the kv line checksum. */
 uint8_t report_xor(const char *s, size_t n);
 

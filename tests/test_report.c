@@ -181,6 +181,33 @@ static void test_json_escaping(void **state)
     }
 }
 
+static void test_escape_table(void **state)
+{
+    (void)state;
+    static const struct {
+        enum report_esc how;
+        const char *in, *want;
+    } t[] = {
+        {REPORT_ESC_JSON, "a\"b\\c", "a\\\"b\\\\c"},
+        {REPORT_ESC_JSON, "\n\x7f*", "\\u000A\x7f*"},
+        {REPORT_ESC_KV, "a*b=c d", "a\\u002Ab=c d"},
+        {REPORT_ESC_KV, "\"\t", "\\\"\\u0009"},
+        {REPORT_ESC_PROM, "a\\b\"c\nd", "a\\\\b\\\"c\\nd"},
+        {REPORT_ESC_PROM, "tab\there\r", "tab\there\r"},
+        {REPORT_ESC_PROM, "x\xff\xc3\xa9", "x\xef\xbf\xbd\xc3\xa9"},
+        {REPORT_ESC_JSON, "\xf4\x90\x80\x80", "\\ufffd\\ufffd\\ufffd\\ufffd"},
+        {REPORT_ESC_JSON, "\xf0\x9f\x98\x80", "\xf0\x9f\x98\x80"},
+    };
+    char b[64];
+    for (size_t i = 0; i < ARRAY_LEN(t); i++) {
+        size_t n = report_escape(t[i].how, t[i].in, b, sizeof b);
+        if (strcmp(b, t[i].want) != 0)
+            fail_msg("case %zu: got '%s', want '%s'", i, b, t[i].want);
+        assert_int_equal(n, strlen(t[i].want));
+        assert_int_equal(report_escape(t[i].how, t[i].in, b, n), 0);
+    }
+}
+
 static const char *member(const char *key)
 {
     const char *p = strstr(big, key);
@@ -709,6 +736,7 @@ int main(void)
         cmocka_unit_test(test_json_exact),
         cmocka_unit_test(test_json_no_channels),
         cmocka_unit_test(test_json_escaping),
+        cmocka_unit_test(test_escape_table),
         cmocka_unit_test(test_rate_table),
         cmocka_unit_test(test_decimal_table),
         cmocka_unit_test(test_time_table),
