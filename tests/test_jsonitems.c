@@ -527,6 +527,38 @@ static void test_item_view(void **state)
     assert_int_equal(jitems_finish(&J), JITEMS_E_EMPTY);
 }
 
+/* every corpus body with each byte replaced by a JSON-significant or invalid
+ * byte: whatever the outcome, it must not depend on how the body is split */
+static void test_mutations_split_invariant(void **state)
+{
+    (void)state;
+    static const char repl[] = {'"', '\\', '{', '}', '[', ']', ',', ':', ' ', '\0', 'x', '0', '-',
+                                'e', 'n', (char)0xC3, (char)0xFF, (char)0x80, '\n'};
+    static char body[4096];
+    unsigned outcomes[JITEMS_E_COUNT] = {0};
+    for (size_t c = 0; c < ARRAY_LEN(corpus); c++) {
+        size_t len = strlen(corpus[c].body);
+        assert_true(len <= sizeof body);
+        for (size_t i = 0; i < len; i++) {
+            for (size_t k = 0; k < sizeof repl; k++) {
+                memcpy(body, corpus[c].body, len);
+                body[i] = repl[k];
+                struct result ref = run(body, len, len, len, 0, &REF);
+                outcomes[ref.err]++;
+                same(run(body, len, 0, 0, 1, &T), ref, "bytes, mutated at", i);
+                same(run(body, len, i, i + 1, 0, &T), ref, "around the mutation", i);
+                same(run(body, len, len / 2, len / 2, 0, &T), ref, "half, mutated at", i);
+            }
+        }
+    }
+    /* the mutations reach many distinct errors, and some stay valid */
+    unsigned distinct = 0;
+    for (int e = 0; e < JITEMS_E_COUNT; e++)
+        distinct += outcomes[e] != 0;
+    assert_true(outcomes[JITEMS_OK] > 0);
+    assert_true(distinct >= 15);
+}
+
 static void test_strerror(void **state)
 {
     (void)state;
@@ -549,6 +581,7 @@ int main(void)
         cmocka_unit_test(test_limits),
         cmocka_unit_test(test_abort),
         cmocka_unit_test(test_item_view),
+        cmocka_unit_test(test_mutations_split_invariant),
         cmocka_unit_test(test_strerror),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
