@@ -52,9 +52,12 @@ CPPFLAGS := -iquote src -iquote port -Ibuild/include -I$(MBED_SRC)/include \
 CFLAGS := -std=c11 $(OPT) $(WARN) $(WERROR) $(TARGET_CFLAGS) $(SANFLAGS)
 LDFLAGS := $(TARGET_LDFLAGS) -Wl,--gc-sections $(SANFLAGS)
 ifeq ($(STATIC),1)
-LDFLAGS += -flto -Os -Wl,-z,noseparate-code
+LDFLAGS += -flto=auto -Os -Wl,-z,noseparate-code
 endif
 MBED_CFLAGS := $(OPT) $(TARGET_CFLAGS) $(SANFLAGS)
+
+# quiet by default; make V=1 shows the commands
+Q := $(if $(V),,@)
 
 SRCS := $(filter-out src/main.c,$(wildcard src/*.c)) $(wildcard port/posix/*.c)
 OBJS := $(patsubst %.c,$(B)/obj/%.o,$(SRCS))
@@ -84,13 +87,15 @@ $(MBED_LIB): $(MBED_STAMP) port/mbedtls_config.h toolchains/$(TARGET).mk toolcha
 # ---- the binary ----------------------------------------------------------
 $(B)/obj/%.o: %.c $(HDRS) $(JSMN_H) $(MBED_STAMP) toolchains/$(TARGET).mk
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+	@$(if $(Q),echo "  CC      $(TARGET) $<")
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
 $(B)/gwhist.unstripped: $(B)/obj/src/main.o $(OBJS) $(MBED_LIB)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(B)/obj/src/main.o $(OBJS) $(MBED_LIB)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(B)/obj/src/main.o $(OBJS) $(MBED_LIB)
 
 $(B)/gwhist: $(B)/gwhist.unstripped
-	$(STRIP) -s -R .comment -R .note -o $@ $<
+	$(Q)$(STRIP) -s -R .comment -R .note -o $@ $<
 
 run-qemu: $(B)/gwhist
 	$(QEMU) $(B)/gwhist $(if $(ARGS),$(ARGS),--version --verbose)
@@ -112,7 +117,8 @@ deps_of = $(if $($(1)_DEPS),$($(1)_DEPS),$(wildcard src/$(patsubst test_%,%,$(1)
 .SECONDEXPANSION:
 $(B)/tests/%: tests/%.c $$(call deps_of,$$*) $(HDRS) $(JSMN_H) $(MBED_LIB) tests/testutil.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -iquote tests $(CFLAGS) -g -Wno-conversion -o $@ $< $(call deps_of,$*) $(MBED_LIB) $(LDFLAGS) -lcmocka
+	@$(if $(Q),echo "  TEST    $@")
+	$(Q)$(CC) $(CPPFLAGS) -iquote tests $(CFLAGS) -g -Wno-conversion -o $@ $< $(call deps_of,$*) $(MBED_LIB) $(LDFLAGS) -lcmocka
 
 tests: $(TEST_BINS)
 
@@ -121,9 +127,16 @@ tests: $(TEST_BINS)
 GWSIM_SRCS := $(wildcard tests/gwsim/*.c)
 $(B)/gwsim: $(GWSIM_SRCS) $(wildcard tests/gwsim/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) -std=c11 -D_DEFAULT_SOURCE -O2 -g $(WARN) $(WERROR) $(SANFLAGS) -o $@ $(GWSIM_SRCS) -lssl -lcrypto -lm
+	@$(if $(Q),echo "  GWSIM   $@")
+	$(Q)$(CC) -std=c11 -D_DEFAULT_SOURCE -O2 -g $(WARN) $(WERROR) $(SANFLAGS) -o $@ $(GWSIM_SRCS) -lssl -lcrypto -lm
 
 gwsim: $(B)/gwsim
+
+# a transport test client for it_tls.sh (native)
+$(B)/tool_fetch: tests/tool_fetch.c src/http.c port/posix/net.c port/posix/tls.c port/posix/xport.c $(HDRS) $(JSMN_H) $(MBED_LIB)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  TOOL    $@")
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $(filter %.c,$^) $(MBED_LIB) $(LDFLAGS)
 
 certs: build/certs/.ok
 build/certs/.ok: tests/gwsim/mkcerts.sh
@@ -133,7 +146,7 @@ HAVE_GWSIM := $(if $(GWSIM_SRCS),gwsim)
 HAVE_CERTS := $(if $(wildcard tests/gwsim/mkcerts.sh),certs)
 
 check: deps
-	@$(MAKE) --no-print-directory TARGET=native tests $(HAVE_GWSIM)
+	@$(MAKE) --no-print-directory TARGET=native tests $(HAVE_GWSIM) build/native/tool_fetch
 	@$(MAKE) --no-print-directory $(HAVE_CERTS) all
 	@$(MAKE) --no-print-directory cross
 	@sh tests/run.sh

@@ -71,7 +71,7 @@ struct agent {
         char excerpt[LIM_EXCERPT + 1];
         size_t exlen;
     } pg;
-    char secret_hdr[LIM_PROXY_AUTH + 8];
+    char secret_hdr[HTTP_BASE64_LEN(LIM_SECRET) + 8]; /* "Basic " + base64, or the key */
     char target[LIM_URL + 256];
     char req[LIM_REQUEST];
     uint8_t rbuf[LIM_RECV_BUF];

@@ -19,6 +19,7 @@ struct pstate {
     enum window_kind win_kind;
     bool from_set, to_set, status_any, tz_set, every_set, count_set;
     int tz_off;
+    bool format_set;
     char date[16];
 };
 
@@ -286,7 +287,8 @@ static enum cli_err o_format(struct pstate *p, const char *v)
     static const char *names[] = {"text", "json", "kv", "prom"};
     for (size_t i = 0; i < 4; i++) {
         if (strcmp(v, names[i]) == 0) {
-            p->c->format = (enum out_format)i;
+            p->c->format = (enum report_format)i;
+            p->format_set = true;
             return CLI_OK;
         }
     }
@@ -467,7 +469,6 @@ static void defaults(struct config *c)
     c->to_ms = -1;
     c->limit = 100;
     c->max_pages = 100000;
-    c->format = (enum out_format)-1;
     strcpy(c->output, "-");
     c->baud = 115200;
     c->timeout_s = 15;
@@ -658,8 +659,8 @@ static enum cli_err finish(struct pstate *p)
         snprintf(c->msg, sizeof c->msg, "--count needs --every (e.g. --every 5m --count 12)");
         return CLI_CONFLICT;
     }
-    if ((int)c->format < 0)
-        c->format = (strcmp(c->output, "-") == 0 && p->io->stdout_is_tty) ? FMT_TEXT : FMT_JSON;
+    if (!p->format_set)
+        c->format = (strcmp(c->output, "-") == 0 && p->io->stdout_is_tty) ? REPORT_TEXT : REPORT_JSON;
     if (c->help || c->version)
         return CLI_EXIT;
     if (c->auth == AUTH_NONE) {

@@ -13,6 +13,7 @@
 
 #include "limits.h"
 #include "record.h"
+#include "report.h"
 
 enum cli_err {
     CLI_OK,
@@ -25,7 +26,6 @@ enum cli_err {
     CLI_NO_CREDENTIALS,
 };
 
-enum out_format { FMT_TEXT, FMT_JSON, FMT_KV, FMT_PROM };
 enum auth_kind { AUTH_NONE, AUTH_KEY, AUTH_BASIC };
 enum window_kind { WIN_SINCE, WIN_RANGE, WIN_DATE };
 
@@ -43,7 +43,7 @@ struct config {
     int from_off, to_off;    /* offsets the times are sent in, minutes */
     char status[32];         /* "" = all */
     uint32_t limit, max_pages;
-    enum out_format format;
+    enum report_format format;
     char output[LIM_PATH];
     uint32_t baud;
     uint32_t timeout_s, retries;

@@ -87,7 +87,7 @@ static void test_defaults(void **state)
     assert_true(c.since_ms == 24LL * 3600 * 1000);
     assert_int_equal(c.limit, 100);
     assert_int_equal(c.max_pages, 100000);
-    assert_int_equal(c.format, FMT_JSON); /* not a terminal */
+    assert_int_equal(c.format, REPORT_JSON); /* not a terminal */
     assert_string_equal(c.output, "-");
     assert_int_equal(c.baud, 115200);
     assert_int_equal(c.timeout_s, 15);
@@ -108,7 +108,7 @@ static void test_flags(void **state)
     assert_int_equal(c.channels[0], REC_CH_WHATSAPP);
     assert_int_equal(c.channels[1], REC_CH_SMS);
     assert_int_equal(c.limit, 500);
-    assert_int_equal(c.format, FMT_PROM);
+    assert_int_equal(c.format, REPORT_PROM);
     assert_int_equal(c.rate_milli, 500);
     assert_int_equal(c.timeout_s, 3);
     assert_int_equal(c.retries, 0);
@@ -267,7 +267,7 @@ static void test_precedence(void **state)
              0644);
     assert_int_equal(parse(&c, "--config /c"), CLI_OK);
     assert_int_equal(c.limit, 250);
-    assert_int_equal(c.format, FMT_KV);
+    assert_int_equal(c.format, REPORT_KV);
     assert_string_equal(c.url, "https://cfg.example/api");
     assert_true(c.since_ms == 7LL * 86400 * 1000);
     assert_true(c.insecure);

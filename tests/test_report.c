@@ -727,6 +727,8 @@ static void test_worst_case_fits_report_limit(void **state)
         size_t n = render_ok((enum report_format)f, &run, REPORT_O_KV_CHECKSUM);
         print_message("worst case %s: %zu bytes (LIM_REPORT %u)\n",
                       report_format_name((enum report_format)f), n, (unsigned)LIM_REPORT);
+        /* main renders into LIM_REPORT bytes: the worst case must fit */
+        assert_true(n < LIM_REPORT);
     }
 }
 
