@@ -574,14 +574,13 @@ static enum http_err check_name(const char *s, size_t n)
     return HTTP_OK;
 }
 
-static enum http_err emit_field(struct http_parser *p, const char *name, size_t nlen,
-                                const char *v, size_t vlen, const struct ev *ev)
+static enum http_err emit_field(struct http_parser *p, const char *name, size_t nlen, const char *v,
+                                size_t vlen, const struct ev *ev)
 {
     enum http_err e = HTTP_OK;
     if (p->trailers)
-        return ev->cb->on_trailer != NULL
-                   ? ret(ev->cb->on_trailer(ev->user, name, nlen, v, vlen))
-                   : HTTP_OK;
+        return ev->cb->on_trailer != NULL ? ret(ev->cb->on_trailer(ev->user, name, nlen, v, vlen))
+                                          : HTTP_OK;
     if (p->status < 200)
         return HTTP_OK; /* 1xx fields are checked, not used */
     e = apply_field(p, name, nlen, v, vlen);

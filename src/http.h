@@ -31,23 +31,23 @@ enum http_err {
     HTTP_ERR_NUL,     /* NUL byte in the status line, a header or a chunk line */
     HTTP_ERR_BARE_CR, /* CR not followed by LF */
     /* response: status line */
-    HTTP_ERR_STATUS_TOO_LONG, /* status line longer than LIM_HTTP_LINE */
-    HTTP_ERR_VERSION,         /* not "HTTP/1.x" */
-    HTTP_ERR_STATUS_LINE,     /* no status code after the version */
-    HTTP_ERR_STATUS_NONNUM,   /* status code has a non-digit */
-    HTTP_ERR_STATUS_DIGITS,   /* status code is not exactly 3 digits */
-    HTTP_ERR_STATUS_RANGE,    /* status code outside 100..599 */
-    HTTP_ERR_REASON,          /* control character in the reason phrase */
-    HTTP_ERR_UPGRADE,         /* 101 Switching Protocols: never asked for */
+    HTTP_ERR_STATUS_TOO_LONG,  /* status line longer than LIM_HTTP_LINE */
+    HTTP_ERR_VERSION,          /* not "HTTP/1.x" */
+    HTTP_ERR_STATUS_LINE,      /* no status code after the version */
+    HTTP_ERR_STATUS_NONNUM,    /* status code has a non-digit */
+    HTTP_ERR_STATUS_DIGITS,    /* status code is not exactly 3 digits */
+    HTTP_ERR_STATUS_RANGE,     /* status code outside 100..599 */
+    HTTP_ERR_REASON,           /* control character in the reason phrase */
+    HTTP_ERR_UPGRADE,          /* 101 Switching Protocols: never asked for */
     HTTP_ERR_TOO_MANY_INTERIM, /* more than LIM_HTTP_INTERIM 1xx responses */
     /* response: header and trailer fields */
-    HTTP_ERR_HEADER_TOO_LONG,   /* a field line (unfolded) over LIM_HTTP_LINE */
-    HTTP_ERR_TOO_MANY_HEADERS,  /* more than LIM_HTTP_HEADERS fields (or trailers) */
-    HTTP_ERR_LEADING_SPACE,     /* whitespace-led line before the first field */
-    HTTP_ERR_HEADER_NAME,       /* field name empty or not a token */
-    HTTP_ERR_HEADER_COLON,      /* field line without a colon */
-    HTTP_ERR_HEADER_SPACE,      /* whitespace between field name and colon */
-    HTTP_ERR_HEADER_VALUE,      /* control character in a field value */
+    HTTP_ERR_HEADER_TOO_LONG,  /* a field line (unfolded) over LIM_HTTP_LINE */
+    HTTP_ERR_TOO_MANY_HEADERS, /* more than LIM_HTTP_HEADERS fields (or trailers) */
+    HTTP_ERR_LEADING_SPACE,    /* whitespace-led line before the first field */
+    HTTP_ERR_HEADER_NAME,      /* field name empty or not a token */
+    HTTP_ERR_HEADER_COLON,     /* field line without a colon */
+    HTTP_ERR_HEADER_SPACE,     /* whitespace between field name and colon */
+    HTTP_ERR_HEADER_VALUE,     /* control character in a field value */
     /* response: framing */
     HTTP_ERR_CL_INVALID,     /* Content-Length not 1*DIGIT (sign, space, empty) */
     HTTP_ERR_CL_OVERFLOW,    /* Content-Length above INT64_MAX */
@@ -80,10 +80,10 @@ struct http_header {
 };
 
 struct http_request {
-    const char *method; /* "GET", "POST", ... (a token) */
-    const char *target; /* origin-form "/api/...?a=b": no CTL, no space */
-    const char *host;   /* Host value: "name", "name:port", "[v6]:port" */
-    const char *accept; /* NULL means "application/json" */
+    const char *method;              /* "GET", "POST", ... (a token) */
+    const char *target;              /* origin-form "/api/...?a=b": no CTL, no space */
+    const char *host;                /* Host value: "name", "name:port", "[v6]:port" */
+    const char *accept;              /* NULL means "application/json" */
     const struct http_header *extra; /* n_extra headers after Accept, in order */
     size_t n_extra;
     const uint8_t *body; /* NULL: no body, no Content-Length */
@@ -141,23 +141,26 @@ struct http_callbacks {
  * repeated field other than Content-Length and Transfer-Encoding, the last
  * one wins. */
 struct http_parser {
-    int status;           /* final code once on_status ran (a 1xx while one
-                             is skipped), 0 before the status line */
-    uint8_t minor;        /* 0: HTTP/1.0, 1: HTTP/1.1 (and 1.2-1.9) */
-    bool reusable;        /* after HTTP_DONE: another request may follow on
-                             this connection (1.1 without close, or 1.0 with
-                             keep-alive; never a close-delimited body/tunnel) */
-    bool chunked;         /* Transfer-Encoding: chunked */
-    bool has_length;      /* a Content-Length was given ... */
-    bool tunnel;          /* CONNECT answered 2xx: bytes after it are the tunnel */
-    bool location_cut;    /* Location longer than the buffer: cut */
-    bool ctype_cut;       /* Content-Type longer than the buffer: cut */
-    uint64_t length;      /* ... and this is its value */
-    int32_t retry_after;  /* Retry-After delta-seconds (clamped to INT32_MAX);
-                             -1 if absent or an HTTP-date (treated as unknown) */
-    int64_t rl_limit;     /* X-RateLimit-Limit, -1 if absent or not a number */
-    int64_t rl_remaining; /* X-RateLimit-Remaining, -1 likewise */
-    char location[LIM_HTTP_LOCATION]; /* NUL-terminated, "" if absent */
+    /* final status code once on_status ran (a 1xx while one is being
+     * skipped), 0 before the status line */
+    int status;
+    uint8_t minor; /* 0: HTTP/1.0, 1: HTTP/1.1 (and 1.2-1.9) */
+    /* after HTTP_DONE: another request may follow on this connection
+     * (1.1 without close, or 1.0 with keep-alive; never after a
+     * close-delimited body or a tunnel; false after any error) */
+    bool reusable;
+    bool chunked;      /* Transfer-Encoding: chunked */
+    bool has_length;   /* a Content-Length was given, its value in length */
+    bool tunnel;       /* CONNECT answered 2xx: bytes after it are the tunnel */
+    bool location_cut; /* Location longer than the buffer: cut */
+    bool ctype_cut;    /* Content-Type longer than the buffer: cut */
+    uint64_t length;
+    /* Retry-After delta-seconds, clamped to INT32_MAX; -1 if absent or an
+     * HTTP-date (not evaluated: no clock here, treated as unknown) */
+    int32_t retry_after;
+    int64_t rl_limit;                  /* X-RateLimit-Limit, -1 if absent or not a number */
+    int64_t rl_remaining;              /* X-RateLimit-Remaining, -1 likewise; huge: INT64_MAX */
+    char location[LIM_HTTP_LOCATION];  /* NUL-terminated, "" if absent */
     char content_type[LIM_HTTP_CTYPE]; /* NUL-terminated, "" if absent */
 
     /* private */

@@ -97,7 +97,7 @@ static int on_complete(void *u)
     return event(u);
 }
 
-static const struct http_callbacks cbs = {on_status, on_header, on_headers_done,
+static const struct http_callbacks cbs = {on_status, on_header,  on_headers_done,
                                           on_body,   on_trailer, on_complete};
 
 static void rec_start(struct rec *r, enum http_reqkind kind)
@@ -170,8 +170,8 @@ static enum http_err run(struct rec *r, enum http_reqkind kind, const uint8_t *i
 
 static struct rec ref, alt;
 
-static void fail_case(const char *name, const char *how, size_t cut, const char *want, enum http_err we,
-                      const char *got, enum http_err ge)
+static void fail_case(const char *name, const char *how, size_t cut, const char *want,
+                      enum http_err we, const char *got, enum http_err ge)
 {
     print_error("case %s (%s, cut %zu):\n  want [%s] -> %s\n  got  [%s] -> %s\n", name, how, cut,
                 want, http_strerror(we), got, http_strerror(ge));
@@ -242,7 +242,8 @@ static const struct valid_case valid[] = {
      IN("HTTP/1.0 200 OK\r\nConnection: Keep-Alive\r\nContent-Length: 2\r\n\r\nok"),
      "S200|H:Connection=Keep-Alive|H:Content-Length=2|D|B:ok|E:keep"},
     {"HTTP/1.0 with length, no keep-alive", HTTP_REQ_GET,
-     IN("HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok"), "S200|H:Content-Length=2|D|B:ok|E:close"},
+     IN("HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok"),
+     "S200|H:Content-Length=2|D|B:ok|E:close"},
     {"HTTP/1.1 Connection: close", HTTP_REQ_GET,
      IN("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok"),
      "S200|H:Connection=close|H:Content-Length=2|D|B:ok|E:close"},
@@ -387,10 +388,11 @@ static const struct bad_case bad[] = {
     {"space inside header name", HTTP_REQ_GET, IN(OK200 "Bad Name: v\r\n\r\n"),
      HTTP_ERR_HEADER_NAME},
     {"separator in header name", HTTP_REQ_GET, IN(OK200 "X(y): 1\r\n\r\n"), HTTP_ERR_HEADER_NAME},
-    {"control char in value", HTTP_REQ_GET, IN(OK200 "X-A: a\x01z\r\n\r\n"),
-     HTTP_ERR_HEADER_VALUE},
+    {"control char in value", HTTP_REQ_GET, IN(OK200 "X-A: a\x01z\r\n\r\n"), HTTP_ERR_HEADER_VALUE},
     {"DEL in value", HTTP_REQ_GET, IN(OK200 "X-A: a\x7fz\r\n\r\n"), HTTP_ERR_HEADER_VALUE},
-    {"vertical tab before chunked", HTTP_REQ_GET, IN(OK200 "Transfer-Encoding:\x0b" "chunked\r\n\r\n"),
+    {"vertical tab before chunked", HTTP_REQ_GET,
+     IN(OK200 "Transfer-Encoding:\x0b"
+              "chunked\r\n\r\n"),
      HTTP_ERR_HEADER_VALUE},
     {"whitespace before first header", HTTP_REQ_GET, IN(OK200 " X-A: 1\r\n\r\n"),
      HTTP_ERR_LEADING_SPACE},
@@ -456,8 +458,7 @@ static const struct bad_case bad[] = {
      HTTP_ERR_CHUNK_SIZE},
     {"space after chunk size, no ext", HTTP_REQ_GET, IN(CHUNKED "5 \r\nhello\r\n0\r\n\r\n"),
      HTTP_ERR_CHUNK_SIZE},
-    {"extension without chunk size", HTTP_REQ_GET, IN(CHUNKED ";a=b\r\n\r\n"),
-     HTTP_ERR_CHUNK_SIZE},
+    {"extension without chunk size", HTTP_REQ_GET, IN(CHUNKED ";a=b\r\n\r\n"), HTTP_ERR_CHUNK_SIZE},
     {"0x chunk size", HTTP_REQ_GET, IN(CHUNKED "0x5\r\nhello\r\n0\r\n\r\n"), HTTP_ERR_CHUNK_SIZE},
     {"chunk size 2^64-1", HTTP_REQ_GET, IN(CHUNKED "ffffffffffffffff\r\nx\r\n0\r\n\r\n"),
      HTTP_ERR_CHUNK_OVERFLOW},
@@ -465,8 +466,8 @@ static const struct bad_case bad[] = {
      HTTP_ERR_CHUNK_OVERFLOW},
     {"chunk size 17 digits", HTTP_REQ_GET, IN(CHUNKED "10000000000000000\r\nx\r\n0\r\n\r\n"),
      HTTP_ERR_CHUNK_OVERFLOW},
-    {"chunk size 24 digits", HTTP_REQ_GET,
-     IN(CHUNKED "FFFFFFFFFFFFFFFFFFFFFFFF\r\nx\r\n0\r\n\r\n"), HTTP_ERR_CHUNK_OVERFLOW},
+    {"chunk size 24 digits", HTTP_REQ_GET, IN(CHUNKED "FFFFFFFFFFFFFFFFFFFFFFFF\r\nx\r\n0\r\n\r\n"),
+     HTTP_ERR_CHUNK_OVERFLOW},
     {"chunk size INT64_MAX is taken", HTTP_REQ_GET, IN(CHUNKED "7fffffffffffffff\r\nabc"),
      HTTP_ERR_EOF_CHUNKED},
     {"control char in chunk extension", HTTP_REQ_GET, IN(CHUNKED "5;a\x01=b\r\nhello\r\n0\r\n\r\n"),
@@ -477,8 +478,7 @@ static const struct bad_case bad[] = {
      HTTP_ERR_CHUNK_CRLF},
     {"chunk data CR without LF", HTTP_REQ_GET, IN(CHUNKED "5\r\nhello\rX0\r\n\r\n"),
      HTTP_ERR_BARE_CR},
-    {"trailer without colon", HTTP_REQ_GET, IN(CHUNKED "0\r\nBad\r\n\r\n"),
-     HTTP_ERR_HEADER_COLON},
+    {"trailer without colon", HTTP_REQ_GET, IN(CHUNKED "0\r\nBad\r\n\r\n"), HTTP_ERR_HEADER_COLON},
     {"trailer with NUL", HTTP_REQ_GET, IN(CHUNKED "0\r\nX: \0\r\n\r\n"), HTTP_ERR_NUL},
     {"EOF inside Content-Length body", HTTP_REQ_GET, IN(OK200 "Content-Length: 10\r\n\r\nabc"),
      HTTP_ERR_EOF_BODY},
@@ -498,7 +498,8 @@ static const struct bad_case bad[] = {
     {"EOF after HEAD-less body on CONNECT 407", HTTP_REQ_CONNECT,
      IN("HTTP/1.1 407 No\r\nContent-Length: 4\r\n\r\nno"), HTTP_ERR_EOF_BODY},
     {"second pipelined response bad", HTTP_REQ_GET,
-     IN(OK200 "Content-Length: 1\r\n\r\naHTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n"),
+     IN(OK200 "Content-Length: 1\r\n\r\naHTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: "
+              "2\r\n\r\n"),
      HTTP_ERR_CL_CONFLICT},
 };
 
@@ -682,12 +683,13 @@ static void test_parsed_fields(void **state)
     assert_int_equal(p.retry_after, -1);
     assert_int_equal(p.rl_limit, -1);
     assert_int_equal(p.rl_remaining, -1);
-    assert_int_equal(feed_str(&p,
-                              "HTTP/1.1 429 Too Many\r\nretry-after: 12\r\nX-RATELIMIT-LIMIT: 100\r\n"
-                              "X-RateLimit-Remaining: 0\r\nContent-Type: application/json; "
-                              "charset=utf-8\r\nContent-Length: 2\r\n\r\n{}",
-                              &used),
-                     HTTP_DONE);
+    assert_int_equal(
+        feed_str(&p,
+                 "HTTP/1.1 429 Too Many\r\nretry-after: 12\r\nX-RATELIMIT-LIMIT: 100\r\n"
+                 "X-RateLimit-Remaining: 0\r\nContent-Type: application/json; "
+                 "charset=utf-8\r\nContent-Length: 2\r\n\r\n{}",
+                 &used),
+        HTTP_DONE);
     assert_int_equal(p.status, 429);
     assert_int_equal(p.minor, 1);
     assert_int_equal(p.retry_after, 12);
@@ -894,7 +896,7 @@ static void test_struct_size_and_strerror(void **state)
             assert_string_not_equal(s, http_strerror((enum http_err)j));
     }
     assert_string_equal(http_strerror(HTTP_ERR_COUNT), "unknown HTTP error");
-    assert_string_equal(http_strerror((enum http_err)-1), "unknown HTTP error");
+    assert_string_equal(http_strerror((enum http_err) - 1), "unknown HTTP error");
 }
 
 /* ---- writers ------------------------------------------------------------------ */
@@ -944,9 +946,15 @@ static void test_request_writer(void **state)
 {
     (void)state;
     const struct http_header key[] = {{"X-Api-Key", "k3y/+="}, {"X-Empty", ""}};
-    struct http_request rq = {"GET", "/api/partner-gateway/v1/messages/history?channel=SMS&from="
-                                     "2025-01-01T00%3A00%3A00%2B01%3A00&page=0&limit=20",
-                              "lora-api.agiletelecom.com", NULL, key, 2, NULL, 0};
+    struct http_request rq = {"GET",
+                              "/api/partner-gateway/v1/messages/history?channel=SMS&from="
+                              "2025-01-01T00%3A00%3A00%2B01%3A00&page=0&limit=20",
+                              "lora-api.agiletelecom.com",
+                              NULL,
+                              key,
+                              2,
+                              NULL,
+                              0};
     check_writer_caps(w_request, &rq,
                       "GET /api/partner-gateway/v1/messages/history?channel=SMS&from="
                       "2025-01-01T00%3A00%3A00%2B01%3A00&page=0&limit=20 HTTP/1.1\r\n"
@@ -960,8 +968,8 @@ static void test_request_writer(void **state)
     static const uint8_t body[] = "{\"startDateTime\":\"2025-01-01T00:00:00Z\"}";
     const struct http_header ct[] = {{"Content-Type", "application/json"},
                                      {"Authorization", "Basic dTpw"}};
-    struct http_request post = {"POST", "/x/export", "127.0.0.1:8443", "text/csv", ct, 2,
-                                body, sizeof body - 1};
+    struct http_request post = {"POST", "/x/export", "127.0.0.1:8443", "text/csv", ct,
+                                2,      body,        sizeof body - 1};
     check_writer_caps(w_request, &post,
                       "POST /x/export HTTP/1.1\r\n"
                       "Host: 127.0.0.1:8443\r\n"
@@ -1072,8 +1080,13 @@ static void test_base64(void **state)
 {
     (void)state;
     static const char *const vec[][2] = {
-        {"", ""},         {"f", "Zg=="},         {"fo", "Zm8="},         {"foo", "Zm9v"},
-        {"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="}, {"foobar", "Zm9vYmFy"},
+        {"", ""},
+        {"f", "Zg=="},
+        {"fo", "Zm8="},
+        {"foo", "Zm9v"},
+        {"foob", "Zm9vYg=="},
+        {"fooba", "Zm9vYmE="},
+        {"foobar", "Zm9vYmFy"},
     };
     char out[16];
     for (size_t i = 0; i < ARRAY_LEN(vec); i++) {
