@@ -42,6 +42,10 @@ long net_send(int fd, const void *buf, size_t len, int timeout_ms, int64_t deadl
  * orderly EOF (FIN), or a negative enum net_err. */
 long net_recv(int fd, void *buf, size_t cap, int timeout_ms, int64_t deadline);
 
+/* 1 if every address host resolves to is loopback (127.0.0.0/8, ::1),
+ * 0 otherwise or if it does not resolve. Connects to nothing. */
+int net_host_is_loopback(const char *host);
+
 /* Closes fd if it is >= 0. */
 void net_close(int fd);
 

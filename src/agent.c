@@ -511,6 +511,12 @@ enum agent_outcome agent_init(struct agent *a, const struct config *cfg, agent_l
         a->ch[i].channel = cfg->channels[i];
     if (init_auth(a) != AGENT_COMPLETE)
         return AGENT_CONFIG;
+    if (!a->url.https && !cfg->allow_plaintext && !net_host_is_loopback(a->url.host)) {
+        log(0, "refusing to send credentials in clear text to %s (not a loopback address); "
+               "use https:// or --allow-plaintext",
+            a->url.host);
+        return AGENT_CONFIG;
+    }
     int hp = xport_proxy_from_env(a->url.host, proxy, sizeof proxy);
     if (hp < 0) {
         log(0, "https_proxy is longer than %u bytes", LIM_URL);

@@ -138,6 +138,25 @@ enum net_err net_connect(const char *host, const char *port, int timeout_ms, int
     return NET_OK;
 }
 
+int net_host_is_loopback(const char *host)
+{
+    struct addrinfo hints, *res = NULL;
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    if (getaddrinfo(host, NULL, &hints, &res) != 0 || res == NULL)
+        return 0;
+    int all = 1;
+    for (const struct addrinfo *ai = res; ai != NULL; ai = ai->ai_next) {
+        struct sockaddr_storage ss;
+        memset(&ss, 0, sizeof ss);
+        memcpy(&ss, ai->ai_addr, ai->ai_addrlen < sizeof ss ? ai->ai_addrlen : sizeof ss);
+        all = all && is_loopback(&ss);
+    }
+    freeaddrinfo(res);
+    return all;
+}
+
 static enum net_err io_err(int e)
 {
     if (e == ECONNRESET || e == EPIPE || e == ECONNABORTED || e == ENOTCONN)
