@@ -2,7 +2,7 @@
 CC      := arm-linux-gnueabihf-gcc
 AR      := arm-linux-gnueabihf-gcc-ar
 STRIP   := arm-linux-gnueabihf-strip
-TARGET_CFLAGS  := -specs=/usr/lib/arm-linux-musleabihf/musl-gcc.specs -march=armv7-a -mthumb -mfpu=vfpv3-d16 -mfloat-abi=hard
+TARGET_CFLAGS  := -specs=/usr/lib/arm-linux-musleabihf/musl-gcc.specs -fno-pie -march=armv7-a -mthumb -mfpu=vfpv3-d16 -mfloat-abi=hard
 TARGET_LDFLAGS := -static -no-pie -mthumb
 QEMU    := qemu-arm-static
 STATIC  := 1
