@@ -63,7 +63,7 @@ SRCS := $(filter-out src/main.c,$(wildcard src/*.c)) $(wildcard port/posix/*.c)
 OBJS := $(patsubst %.c,$(B)/obj/%.o,$(SRCS))
 HDRS := $(wildcard src/*.h port/*.h port/posix/*.h)
 
-.PHONY: all deps check check-unit check-cross demo bench size run-qemu \
+.PHONY: all deps check check-unit demo size run-qemu reliability \
         cross tests fmt lint clean distclean gwsim certs
 .DELETE_ON_ERROR:
 
@@ -167,10 +167,14 @@ demo: deps
 	@$(MAKE) --no-print-directory certs all
 	@sh tests/demo.sh
 
-bench: deps
-	@$(MAKE) --no-print-directory TARGET=native gwsim
+# every figure of README's Reliability section comes from this run
+reliability: deps
+	@$(MAKE) --no-print-directory TARGET=native tests gwsim build/native/tool_fetch
 	@$(MAKE) --no-print-directory certs cross
-	@sh tests/bench/bench.sh
+	@sh tests/reliability.sh
+
+# fuzz (tests/fuzz), bench (tests/bench) and check-cross (tests/cross.mk)
+-include tests/fuzz/fuzz.mk tests/bench/bench.mk tests/cross.mk
 
 clean:
 	rm -rf $(filter-out build/src,$(wildcard build/*))

@@ -22,18 +22,19 @@ url="https://127.0.0.1:$port/api/partner-gateway/v1"
 export GWHIST_API_KEY=demo-key
 
 echo "== gateway simulator: $records messages over the 24 hours before $anchor, TLS on $url"
-echo "== gwhist --url $url --cacert build/certs/ca.pem --since 24h --format text"
+echo "== gwhist --url $url --cacert build/certs/ca.pem --since 24h --limit 500 --format text"
 echo
-timeout 60 build/x86_64-musl/gwhist --url "$url" --cacert build/certs/ca.pem --since 24h --format text
+timeout 60 build/x86_64-musl/gwhist --url "$url" --cacert build/certs/ca.pem --since 24h \
+    --limit 500 --format text
 rc=$?
 echo
 echo "== the same run as JSON (gwhist), then the simulator's ground truth for its window"
 timeout 60 build/x86_64-musl/gwhist --url "$url" --cacert build/certs/ca.pem --since 24h \
-    --format json > "$tmp/gwhist.json"
+    --limit 500 --format json > "$tmp/gwhist.json"
 from=$(jq -r .from "$tmp/gwhist.json")
 to=$(jq -r .to "$tmp/gwhist.json")
 build/native/gwsim --truth --seed 2026 --records "$records" --anchor "$anchor" --from "$from" \
-    --to "$to" > "$tmp/truth.json"
+    --to "$to" --limit 500 > "$tmp/truth.json"
 echo "gwhist: $(cat "$tmp/gwhist.json")"
 echo "truth:  $(cat "$tmp/truth.json")"
 sh tests/gwsim/cmp.sh "$tmp/truth.json" "$tmp/gwhist.json"
