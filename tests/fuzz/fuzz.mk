@@ -4,6 +4,8 @@
 #                                 copy of the corpus, write build/reliability/fuzz.tsv
 #   make fuzz-build               only build build/fuzz/fuzz_*
 #   make fuzz-replay              run the committed corpus once through each harness
+ifndef FUZZ_MK_INCLUDED # included by the Makefile and named with -f: once
+FUZZ_MK_INCLUDED := 1
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_DIR := build/fuzz
@@ -33,3 +35,4 @@ fuzz: fuzz-build
 
 fuzz-replay: fuzz-build
 	@sh tests/fuzz/run.sh replay 0 $(FUZZ_NAMES)
+endif
