@@ -225,7 +225,7 @@ static enum page_res transport_failed(struct agent *a, const struct agent_chan *
     enum xport_err xe = (enum xport_err)e;
     xport_close(&a->xp);
     if (xe == XPORT_ERR_CERT_VERIFY || xe == XPORT_ERR_NO_CA_BUNDLE || xe == XPORT_ERR_CA_BUNDLE ||
-        xe == XPORT_ERR_PROXY_AUTH || xe == XPORT_ERR_PROXY_URL || xe == XPORT_ERR_DNS) {
+        xe == XPORT_ERR_PROXY_AUTH || xe == XPORT_ERR_PROXY_URL) {
         a->log(0, "%s: %s%s%s", a->url.host, xport_strerror(xe), a->xp.detail[0] ? ": " : "",
                a->xp.detail);
         return PAGE_FATAL;
@@ -256,8 +256,8 @@ static enum page_res send_request(struct agent *a, const struct agent_chan *c, u
         xport_close(&a->xp);
         return PAGE_CONFIG;
     }
-    a->log(2, "GET %s%s (%s: ***)", a->url.https ? "https://" : "http://", a->target,
-           a->cfg->auth == AUTH_KEY ? "X-Api-Key" : "Authorization");
+    a->log(2, "GET %s://%s:%s%s (%s: ***)", a->url.https ? "https" : "http", a->url.host,
+           a->url.port, a->target, a->cfg->auth == AUTH_KEY ? "X-Api-Key" : "Authorization");
     e = xport_send(&a->xp, a->req, len, deadline);
     if (e != XPORT_OK)
         return transport_failed(a, c, e, *reused, page);

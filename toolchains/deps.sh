@@ -37,7 +37,7 @@ if [ -n "$missing" ] || [ "$need_src" = 1 ]; then
             dpkg --add-architecture "$a"; added=1
         fi
     done
-    if [ ! -f "$src_list" ] && ! grep -rqs '^deb-src.*trixie\|^Types: deb-src' /etc/apt/sources.list /etc/apt/sources.list.d/ ; then
+    if [ ! -f "$src_list" ]; then
         printf 'Types: deb-src\nURIs: http://deb.debian.org/debian\nSuites: trixie\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' > "$src_list"
         added=1
     fi
