@@ -136,3 +136,41 @@ r200=$(sed -n 's/.*stats cycle=200 rss_kb=\([0-9]*\).*/\1/p' "$tmp/e16")
 h200=$(sed -n 's/.*stats cycle=200 .* handshakes=\([0-9]*\).*/\1/p' "$tmp/e16")
 check "RSS at cycle 10 ($r10 KB) equals RSS at cycle 200 ($r200 KB)" sh -c "[ -n '$r10' ] && [ '$r10' = '$r200' ]"
 check "one TLS handshake in 200 cycles ($h200)" [ "$h200" = 1 ]
+
+# 17. SIGTERM in agent mode: the current write completes, exit 0, no half line
+"$GWHIST" --rate 1000 --url "$U" $CA --from $FROM --to $TO --every 1s --count 60 \
+    > "$tmp/o17" 2> "$tmp/e17" &
+apid=$!
+pids="$pids $apid"
+i=0
+while [ ! -s "$tmp/o17" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+kill -TERM $apid
+wait $apid
+rc=$?
+check "SIGTERM in agent mode exits 0" [ $rc -eq 0 ]
+check "every line written before SIGTERM is whole JSON" jq -e -s 'length >= 1 and all(.[]; .complete)' "$tmp/o17"
+
+# 18. a config file drives the same run; an error in it names file and line
+cat > "$tmp/conf" <<CONF
+# gwhist configuration
+url = $U
+cacert = $CERTS/ca.pem
+from = $FROM
+to = $TO
+rate = 1000
+CONF
+timeout 60 "$GWHIST" --config "$tmp/conf" > "$tmp/o18"
+check "--config FILE" same "$tmp/o18" "$tmp/t1"
+printf 'url = %s\nlimit = many\n' "$U" > "$tmp/conf2"
+timeout 10 "$GWHIST" --config "$tmp/conf2" > /dev/null 2> "$tmp/e18"
+check "a bad config value exits 2" [ $? -eq 2 ]
+check "the message names the file and line" grep -q "conf2:2: limit 'many'" "$tmp/e18"
+
+# 19. -q silences warnings, -v logs requests with the key masked
+chmod 644 "$tmp/key"
+env -u GWHIST_API_KEY timeout 60 "$GWHIST" --url "$U" $CA --api-key-file "$tmp/key" -q \
+    --from $FROM --to $TO --rate 1000 > /dev/null 2> "$tmp/e19"
+check "-q: no warning for a readable key file" sh -c "! grep -q chmod $tmp/e19"
+run --url "$U" $CA --from $FROM --to $TO --channel rcs -v > /dev/null 2> "$tmp/e19b"
+check "-v logs each request" grep -q "GET https://127.0.0.1:$PORT_tls/api/partner-gateway/v1/messages/history?channel=RCS" "$tmp/e19b"
+check "-v masks the key" sh -c "grep -q 'X-Api-Key: \*\*\*' $tmp/e19b && ! grep -q demo-key $tmp/e19b"
