@@ -132,6 +132,12 @@ $(B)/gwsim: $(GWSIM_SRCS) $(wildcard tests/gwsim/*.h)
 
 gwsim: $(B)/gwsim
 
+# the parse-and-summarise path over page files, for it_reference.sh (native)
+$(B)/tool_summarize: tests/tool_summarize.c src/jsonitems.c src/record.c src/timefmt.c src/summary.c src/report.c $(HDRS) $(JSMN_H)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  TOOL    $@")
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $(filter %.c,$^) $(LDFLAGS)
+
 # a transport test client for it_tls.sh (native)
 $(B)/tool_fetch: tests/tool_fetch.c src/http.c port/posix/net.c port/posix/tls.c port/posix/xport.c $(HDRS) $(JSMN_H) $(MBED_LIB)
 	@mkdir -p $(dir $@)
@@ -146,7 +152,7 @@ HAVE_GWSIM := $(if $(GWSIM_SRCS),gwsim)
 HAVE_CERTS := $(if $(wildcard tests/gwsim/mkcerts.sh),certs)
 
 check: deps
-	@$(MAKE) --no-print-directory TARGET=native tests $(HAVE_GWSIM) build/native/tool_fetch
+	@$(MAKE) --no-print-directory TARGET=native tests $(HAVE_GWSIM) build/native/tool_fetch build/native/tool_summarize
 	@$(MAKE) --no-print-directory $(HAVE_CERTS) all
 	@$(MAKE) --no-print-directory cross
 	@sh tests/run.sh
