@@ -6,7 +6,8 @@
  * Properties: the result is a known enum; msg and warn are NUL-terminated
  * inside their buffers; an error has a message; an OK config has
  * credentials, 1-3 distinct channels and a limit; the API key from the
- * environment never shows in msg or warn (unless the input holds it). Byte 0 picks the file mode and the environment. */
+ * environment never shows in msg or warn (unless the input holds it). Byte 0 picks the file mode
+ * and the environment. */
 #include <errno.h>
 #include <stdbool.h>
 

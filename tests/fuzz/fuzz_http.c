@@ -87,8 +87,8 @@ static int on_complete(void *u)
     return event(u, 'C');
 }
 
-static const struct http_callbacks cbs = {on_status,  on_header,   on_headers_done,
-                                          on_body,    on_trailer,  on_complete};
+static const struct http_callbacks cbs = {on_status, on_header,  on_headers_done,
+                                          on_body,   on_trailer, on_complete};
 
 static void cstr_ok(const char *s, size_t cap)
 {
@@ -113,8 +113,8 @@ static void record_end(struct tr *t, const struct http_parser *p, enum http_err 
     dg_u64(&t->d, 0xE0 + (uint64_t)e);
     dg_u64(&t->d, off);
     dg_u64(&t->d, (uint64_t)(int64_t)p->status);
-    uint8_t flags[] = {p->minor,    p->reusable, p->chunked,      p->has_length,
-                       p->tunnel,   p->location_cut, p->ctype_cut};
+    uint8_t flags[] = {p->minor,  p->reusable,     p->chunked,  p->has_length,
+                       p->tunnel, p->location_cut, p->ctype_cut};
     dg_bytes(&t->d, flags, sizeof flags);
     dg_u64(&t->d, p->length);
     dg_u64(&t->d, (uint64_t)(int64_t)p->retry_after);

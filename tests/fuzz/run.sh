@@ -6,6 +6,7 @@
 #        and crashes, and write build/reliability/fuzz.tsv
 #   sh tests/fuzz/run.sh ci SECONDS NAME...     the same on a fresh copy
 #        (build/fuzz/corpus-ci), printing "ok - ..." / "not ok - ..." lines
+#        (it writes fuzz.tsv too: the figures of the last run, either mode)
 #   sh tests/fuzz/run.sh replay 0 NAME...       every committed corpus file once
 #        (regression inputs), one ok/not ok line per harness
 # Crash inputs land in build/fuzz/artifacts/NAME/. Exit status 1 if any
@@ -78,22 +79,24 @@ fuzz_one() { # NAME WORKDIR
     else
         printf '%-12s %10s execs  cov %5s  ft %6s  crashes %s  (%ss, corpus %s files)\n' \
             "$n" "$execs" "$cov" "$ft" "$crashes" "$secs" "$(ls "$work" | wc -l)"
-        printf '%s\t%s\t%s\t%s\n' "$n" "$execs" "$cov" "$crashes" >> "$tsv.tmp"
     fi
+    printf '%s\t%s\t%s\t%s\n' "$n" "$execs" "$cov" "$crashes" >> "$tsv.tmp"
     [ "$crashes" -eq 0 ] && [ "$execs" -gt 0 ] || bad=1
 }
 
+tsv=build/reliability/fuzz.tsv
 case $mode in
 fuzz)
-    tsv=build/reliability/fuzz.tsv
     : > "$tsv.tmp"
     for n in "$@"; do fuzz_one "$n" "$F/corpus-work"; done
     mv "$tsv.tmp" "$tsv"
     echo "wrote $tsv"
     ;;
 ci)
+    : > "$tsv.tmp"
     rm -rf "$F/corpus-ci"
     for n in "$@"; do fuzz_one "$n" "$F/corpus-ci"; done
+    mv "$tsv.tmp" "$tsv"
     ;;
 replay)
     for n in "$@"; do replay "$n"; done
