@@ -118,6 +118,8 @@ static enum cli_err read_secret(struct pstate *p, const char *path, enum auth_ki
     struct config *c = p->c;
     size_t len = 0;
     unsigned mode = 0;
+    if (*path == '\0')
+        return bad(p, path, "give the path of a file");
     int err = p->io->read_file(path, c->secret, sizeof c->secret, &len, &mode);
     if (err) {
         snprintf(c->msg, sizeof c->msg, "%s '%.200s': %s", p->where, path, strerror(err));
@@ -527,6 +529,14 @@ static enum cli_err read_config(struct pstate *p, const char *path)
         return CLI_FILE;
     }
     text[len] = '\0';
+    if (memchr(text, '\0', len)) {
+        unsigned at = 1;
+        for (const char *q = text; *q; q++)
+            at += *q == '\n';
+        snprintf(p->c->msg, sizeof p->c->msg,
+                 "%.200s:%u: NUL byte; a config file is text, key = value lines", path, at);
+        return CLI_BAD_VALUE;
+    }
     p->src = SRC_CONFIG;
     unsigned lineno = 0;
     for (char *line = text; line && *line;) {

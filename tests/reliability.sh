@@ -11,7 +11,7 @@ mkdir -p "$rel"
 if [ "${RELIABILITY_RUN:-1}" = 1 ]; then
     rm -f "$rel"/*.tsv
     for s in faults fuzz sanitizers soak security cross; do
-        [ -f "tests/it_$s.sh" ] && sh tests/run.sh it "$s" | tail -n 1
+        [ -f "tests/it_$s.sh" ] && FUZZ_SECONDS=${FUZZ_SECONDS:-60} sh tests/run.sh it "$s" | tail -n 1
     done
 fi
 

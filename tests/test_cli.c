@@ -296,6 +296,7 @@ static void test_config_errors(void **state)
         {"config = /x\n", "/c:1: unknown key 'config'", CLI_UNKNOWN_OPT},
         {"insecure = perhaps\n", "/c:1: insecure 'perhaps'", CLI_BAD_VALUE},
         {"since = 1h\ndate = 2026-01-01\n", "/c:2: date conflicts", CLI_CONFLICT},
+        {"api-key-file =\n", "/c:1: api-key-file '' is not valid; give the path", CLI_BAD_VALUE},
     };
     for (size_t i = 0; i < ARRAY_LEN(t); i++) {
         struct config c;
@@ -304,6 +305,29 @@ static void test_config_errors(void **state)
         if (e != t[i].err || !strstr(c.msg, t[i].needle))
             fail_msg("config %zu: got %d '%s', want %d '%s'", i, e, c.msg, t[i].err, t[i].needle);
     }
+}
+
+/* a NUL byte must not hide the rest of a config file */
+static int nul_read(const char *path, char *buf, size_t cap, size_t *len, unsigned *mode)
+{
+    static const char text[] = "limit = 5\n\0limit = 0\n";
+    (void)path;
+    (void)cap;
+    memcpy(buf, text, sizeof text - 1);
+    *len = sizeof text - 1;
+    *mode = 0600;
+    return 0;
+}
+
+static void test_config_nul(void **state)
+{
+    (void)state;
+    struct config c;
+    char a0[] = "gwhist", a1[] = "--config", a2[] = "/c";
+    char *argv[] = {a0, a1, a2, NULL};
+    struct cli_io io = {fake_getenv, nul_read, false, NOW, 0};
+    assert_int_equal(cli_parse(&c, 3, argv, &io), CLI_BAD_VALUE);
+    assert_non_null(strstr(c.msg, "/c:2: NUL byte"));
 }
 
 static void test_usage_text(void **state)
@@ -332,6 +356,7 @@ int main(void)
         cmocka_unit_test_setup(test_credentials, reset),
         cmocka_unit_test_setup(test_precedence, reset),
         cmocka_unit_test_setup(test_config_errors, reset),
+        cmocka_unit_test_setup(test_config_nul, reset),
         cmocka_unit_test_setup(test_usage_text, reset),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
