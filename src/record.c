@@ -478,6 +478,7 @@ static enum rec_err find_members(const struct ctx *c, size_t best[REC_F_COUNT])
 enum rec_err rec_from_item(struct rec *out, const struct jitems_item *item, struct rec_why *why)
 {
     struct rec_why w = {REC_F_NONE, TF_OK};
+    /* cppcheck-suppress ctuuninitvar ; stores the pointer only, *out is memset below */
     struct ctx c = {item, out};
     size_t best[REC_F_COUNT] = {0};
     memset(out, 0, sizeof *out);

@@ -302,6 +302,7 @@ static void merge_reasons(struct sum *into, const struct sum *from)
         add_u32(&e->err, err, &into->flags);
     }
     for (uint32_t j = 0; j < from->nreasons; j++) {
+        /* cppcheck-suppress uninitvar ; the first loop set it for each j < from->nreasons */
         if (in_into[j])
             continue;
         struct sum_reason c = from->reasons[j];
@@ -436,6 +437,7 @@ size_t sum_top(const struct sum *s, const struct sum_reason **out, size_t n, boo
     if (n > m)
         n = m;
     for (size_t i = 0; i < n; i++)
+        /* cppcheck-suppress uninitvar ; the insertion sort above set all[0..m) and n <= m */
         out[i] = all[i];
     if (approx)
         *approx = (s->flags & SUM_F_REASONS_APPROX) != 0;
