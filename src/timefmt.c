@@ -118,7 +118,7 @@ static enum tf_err parse_hms(const char *s, size_t n, int64_t *ms, size_t *used)
     }
     if (h > 23 || mi > 59 || sec > 59)
         return TF_E_RANGE;
-    *ms = ((int64_t)h * 3600 + mi * 60 + sec) * 1000 + frac;
+    *ms = ((int64_t)h * 3600 + (int64_t)mi * 60 + sec) * 1000 + frac;
     *used = i;
     return TF_OK;
 }
