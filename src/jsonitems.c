@@ -224,6 +224,7 @@ static enum jitems_err value_start(struct jitems *j, uint8_t c)
     return number_start(j, c);
 }
 
+/* NOLINTNEXTLINE(misc-no-recursion): bounded, see step() */
 static enum jitems_err literal_byte(struct jitems *j, uint8_t c)
 {
     if (j->lit[j->lit_i] == '\0') {
@@ -238,29 +239,28 @@ static enum jitems_err literal_byte(struct jitems *j, uint8_t c)
     return put(j, c);
 }
 
+/* to when c is a digit, else S_START */
+static uint8_t on_digit(uint8_t c, uint8_t to)
+{
+    return is_digit(c) ? to : S_START;
+}
+
 /* next number state for c, or S_START when c cannot continue the number */
 static uint8_t number_next(uint8_t s, uint8_t c)
 {
-    bool d = is_digit(c);
+    bool exp = c == 'e' || c == 'E';
     switch (s) {
-    case S_NUM_MINUS: return c == '0' ? S_NUM_ZERO : d ? S_NUM_INT : S_START;
-    case S_NUM_ZERO:
-    case S_NUM_INT:
-        if (c == '.')
-            return S_NUM_DOT;
-        if (c == 'e' || c == 'E')
-            return S_NUM_E;
-        return d && s == S_NUM_INT ? S_NUM_INT : S_START;
-    case S_NUM_DOT:
-    case S_NUM_FRAC:
-        if (s == S_NUM_FRAC && (c == 'e' || c == 'E'))
-            return S_NUM_E;
-        return d ? S_NUM_FRAC : S_START;
-    case S_NUM_E: return c == '+' || c == '-' ? S_NUM_ESIGN : d ? S_NUM_EXP : S_START;
-    default: return d ? S_NUM_EXP : S_START;
+    case S_NUM_MINUS: return c == '0' ? S_NUM_ZERO : on_digit(c, S_NUM_INT);
+    case S_NUM_ZERO: return c == '.' ? S_NUM_DOT : exp ? S_NUM_E : S_START;
+    case S_NUM_INT: return c == '.' ? S_NUM_DOT : exp ? S_NUM_E : on_digit(c, S_NUM_INT);
+    case S_NUM_DOT: return on_digit(c, S_NUM_FRAC);
+    case S_NUM_FRAC: return exp ? S_NUM_E : on_digit(c, S_NUM_FRAC);
+    case S_NUM_E: return c == '+' || c == '-' ? S_NUM_ESIGN : on_digit(c, S_NUM_EXP);
+    default: return on_digit(c, S_NUM_EXP);
     }
 }
 
+/* NOLINTNEXTLINE(misc-no-recursion): bounded, see step() */
 static enum jitems_err number_byte(struct jitems *j, uint8_t c)
 {
     uint8_t s = j->state;
@@ -495,6 +495,10 @@ static enum jitems_err structural(struct jitems *j, uint8_t c)
     }
 }
 
+/* A literal or number ends at the delimiter after it: literal_byte() and
+ * number_byte() hand that byte back to step() in a structural state, which
+ * a delimiter never leaves for a literal or number, so the depth is 2. */
+/* NOLINTNEXTLINE(misc-no-recursion): bounded at depth 2, as above */
 static enum jitems_err step(struct jitems *j, uint8_t c)
 {
     switch (j->state) {
