@@ -112,14 +112,30 @@ int64_t agent_body_retry_after(const char *body, size_t len)
     return -1;
 }
 
-void agent_excerpt(char *out, size_t cap, const char *body, size_t len, const char *secret)
+/* how many bytes at body[i..len) belong to a secret: all of it, or the start
+ * of it when the capture ended inside it; 0 when none starts at i */
+static size_t secret_at(const char *body, size_t i, size_t len, const char *const *secrets,
+                        size_t n)
 {
-    size_t slen = secret ? strlen(secret) : 0, o = 0;
-    for (size_t i = 0; i < len && o + 5 < cap; i++) {
-        if (slen > 0 && i + slen <= len && memcmp(body + i, secret, slen) == 0) {
+    for (size_t k = 0; k < n; k++) {
+        size_t slen = secrets[k] ? strlen(secrets[k]) : 0;
+        size_t avail = len - i < slen ? len - i : slen;
+        if (slen > 0 && memcmp(body + i, secrets[k], avail) == 0)
+            return avail;
+    }
+    return 0;
+}
+
+void agent_excerpt(char *out, size_t cap, const char *body, size_t len, const char *const *secrets,
+                   size_t nsecrets)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < len && i < LIM_EXCERPT && o + 5 < cap; i++) {
+        size_t skip = secret_at(body, i, len, secrets, nsecrets);
+        if (skip > 0) {
             memcpy(out + o, "***", 3);
             o += 3;
-            i += slen - 1;
+            i += skip - 1;
             continue;
         }
         unsigned char c = (unsigned char)body[i];
@@ -161,7 +177,7 @@ static int on_body(void *user, const uint8_t *data, size_t len)
     struct agent *a = user;
     a->pg.bytes += len;
     if (a->pg.status != 200) {
-        size_t room = LIM_EXCERPT - a->pg.exlen;
+        size_t room = sizeof a->pg.excerpt - 1 - a->pg.exlen;
         size_t n = len < room ? len : room;
         memcpy(a->pg.excerpt + a->pg.exlen, data, n);
         a->pg.exlen += n;
@@ -325,7 +341,9 @@ static enum page_res judge_status(struct agent *a, const struct agent_chan *c, u
                (unsigned long long)jitems_offset(&a->ji), jitems_strerror(je));
         return PAGE_RETRY;
     }
-    agent_excerpt(ex, sizeof ex, a->pg.excerpt, a->pg.exlen, a->cfg->secret);
+    const char *secrets[2] = {a->cfg->secret,
+                              a->secret_hdr + (a->cfg->auth == AUTH_BASIC ? 6 : 0)};
+    agent_excerpt(ex, sizeof ex, a->pg.excerpt, a->pg.exlen, secrets, 2);
     if (st == 429 || st == 500 || st == 502 || st == 503 || st == 504) {
         *retry_after = a->hp.retry_after >= 0
                            ? a->hp.retry_after

@@ -68,7 +68,9 @@ struct agent {
         struct rec_why why;
         uint64_t fed;      /* response bytes given to the parser */
         bool complete;
-        char excerpt[LIM_EXCERPT + 1];
+        /* the start of an error body: LIM_EXCERPT bytes are shown, the rest
+         * lets a secret that straddles the cut be recognised and masked */
+        char excerpt[LIM_EXCERPT + HTTP_BASE64_LEN(LIM_SECRET) + 8];
         size_t exlen;
     } pg;
     char secret_hdr[HTTP_BASE64_LEN(LIM_SECRET) + 8]; /* "Basic " + base64, or the key */
@@ -104,7 +106,9 @@ int64_t agent_backoff_ms(uint32_t attempt, int64_t retry_after_s, uint64_t *rng)
 int64_t agent_body_retry_after(const char *body, size_t len);
 
 /* Copies at most LIM_EXCERPT bytes of a body for a message: control bytes
- * escaped as \xHH, and the secret (if it appears) replaced by ***. */
-void agent_excerpt(char *out, size_t cap, const char *body, size_t len, const char *secret);
+ * escaped as \xHH, and each of the secrets replaced by *** wherever it
+ * starts in those bytes, also when the capture ends inside it. */
+void agent_excerpt(char *out, size_t cap, const char *body, size_t len, const char *const *secrets,
+                   size_t nsecrets);
 
 #endif

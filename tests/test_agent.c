@@ -78,17 +78,34 @@ static void test_excerpt(void **state)
 {
     (void)state;
     char out[LIM_EXCERPT * 4 + 8];
-    agent_excerpt(out, sizeof out, "bad\r\nline\x01", 10, NULL);
+    const char *none[1] = {NULL};
+    agent_excerpt(out, sizeof out, "bad\r\nline\x01", 10, none, 1);
     assert_string_equal(out, "bad\\x0d\\x0aline\\x01");
     /* a server that echoes the key back never gets it printed */
+    const char *key[1] = {"s3cr3t-KEY"};
     static const char echo[] = "{\"message\":\"invalid key s3cr3t-KEY for s3cr3t-KEY\"}";
-    agent_excerpt(out, sizeof out, echo, strlen(echo), "s3cr3t-KEY");
+    agent_excerpt(out, sizeof out, echo, strlen(echo), key, 1);
     assert_null(strstr(out, "s3cr3t"));
     assert_string_equal(out, "{\"message\":\"invalid key *** for ***\"}");
+    /* Basic: both user:password and its base64 are masked */
+    const char *basic[2] = {"alice:pw", "YWxpY2U6cHc="};
+    static const char hdr[] = "Authorization: Basic YWxpY2U6cHc= user alice:pw";
+    agent_excerpt(out, sizeof out, hdr, strlen(hdr), basic, 2);
+    assert_string_equal(out, "Authorization: Basic *** user ***");
+    /* a key straddling the excerpt's end is masked whole, not cut in two */
+    char body[LIM_EXCERPT + 64];
+    memset(body, 'x', sizeof body);
+    memcpy(body + LIM_EXCERPT - 5, "s3cr3t-KEY", 10);
+    agent_excerpt(out, sizeof out, body, sizeof body, key, 1);
+    assert_null(strstr(out, "s3cr"));
+    assert_non_null(strstr(out, "***"));
+    /* ... and when the capture itself ends inside the key */
+    agent_excerpt(out, sizeof out, body, LIM_EXCERPT - 1, key, 1);
+    assert_null(strstr(out, "s3cr"));
     /* bounded, never overflowing, whatever comes in */
     char big[1000];
     memset(big, 0x02, sizeof big);
-    agent_excerpt(out, 64, big, sizeof big, "k");
+    agent_excerpt(out, 64, big, sizeof big, key, 1);
     assert_true(strlen(out) < 64);
 }
 
