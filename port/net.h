@@ -9,6 +9,9 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
+
+#include "limits.h"
 
 enum net_err {
     NET_OK = 0,
@@ -23,6 +26,23 @@ enum net_err {
     NET_ERR_IO = -9,    /* any other socket error */
     NET_ERR_SOCKET = -10 /* socket() or fcntl() failed: out of descriptors */
 };
+
+/* Resolved addresses of one host and port, kept by the caller so that a
+ * reconnect does not resolve (and allocate) again. */
+struct net_addrs {
+    size_t n;
+    struct {
+        struct sockaddr_storage sa;
+        socklen_t len;
+    } a[LIM_ADDRS];
+};
+
+/* Resolves host (a numeric address without the resolver) into out. */
+enum net_err net_resolve(const char *host, uint16_t port, struct net_addrs *out);
+
+/* Connects to each address in turn, as net_connect does. */
+enum net_err net_connect_addrs(const struct net_addrs *a, int timeout_ms, int64_t deadline,
+                               int *fd, int *loopback);
 
 /* The monotonic clock in milliseconds. */
 int64_t net_now_ms(void);

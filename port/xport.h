@@ -79,6 +79,8 @@ struct xport {
     uint16_t port, proxy_port;
     int64_t deadline;
     enum net_err net_err;
+    int have_addrs;         /* addrs holds the resolved server or proxy */
+    struct net_addrs addrs;
     char host[LIM_HOST];
     char proxy_host[LIM_HOST];
     char proxy_auth[LIM_SECRET]; /* "user:pass", percent-decoded */

@@ -34,6 +34,8 @@
 #define LIM_HTTP_LOCATION 256u
 /* Content-Type kept to check for JSON ("application/json; charset=utf-8") */
 #define LIM_HTTP_CTYPE 64u
+/* addresses kept per host: a reconnect tries them without a new lookup */
+#define LIM_ADDRS 4u
 /* bytes read from the socket at a time */
 #define LIM_RECV_BUF 2048u
 /* one request: request line with the encoded query plus a dozen headers */

@@ -1,10 +1,13 @@
 /* TCP with timeouts: getaddrinfo, non-blocking connect, poll-driven I/O. */
 #include <errno.h>
 #include <fcntl.h>
+#include <arpa/inet.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -91,13 +94,13 @@ static int open_socket(int family)
 }
 
 /* One address: NET_OK with *fd set, or why it failed. */
-static enum net_err connect_one(const struct addrinfo *ai, int timeout_ms, int64_t deadline,
-                                int *fd)
+static enum net_err connect_one(const struct sockaddr *sa, socklen_t salen, int timeout_ms,
+                                int64_t deadline, int *fd)
 {
-    int s = open_socket(ai->ai_family);
+    int s = open_socket(sa->sa_family);
     if (s < 0)
         return NET_ERR_SOCKET;
-    if (connect(s, ai->ai_addr, ai->ai_addrlen) != 0 && errno != EINPROGRESS) {
+    if (connect(s, sa, salen) != 0 && errno != EINPROGRESS) {
         int e = errno;
         close(s);
         return errno_to_connect_err(e);
@@ -113,23 +116,68 @@ static enum net_err connect_one(const struct addrinfo *ai, int timeout_ms, int64
     return NET_OK;
 }
 
-enum net_err net_connect(const char *host, const char *port, int timeout_ms, int64_t deadline,
-                         int *fd, int *loopback)
+static void add_addr(struct net_addrs *out, const void *sa, size_t len)
 {
+    if (out->n >= LIM_ADDRS || len > sizeof out->a[0].sa)
+        return;
+    memset(&out->a[out->n].sa, 0, sizeof out->a[0].sa);
+    memcpy(&out->a[out->n].sa, sa, len);
+    out->a[out->n].len = (socklen_t)len;
+    out->n++;
+}
+
+/* a numeric IPv4 or IPv6 address needs no resolver (and no allocation) */
+static int numeric_addr(const char *host, uint16_t port, struct net_addrs *out)
+{
+    struct sockaddr_in v4;
+    struct sockaddr_in6 v6;
+    memset(&v4, 0, sizeof v4);
+    memset(&v6, 0, sizeof v6);
+    if (inet_pton(AF_INET, host, &v4.sin_addr) == 1) {
+        v4.sin_family = AF_INET;
+        v4.sin_port = htons(port);
+        add_addr(out, &v4, sizeof v4);
+        return 1;
+    }
+    if (inet_pton(AF_INET6, host, &v6.sin6_addr) == 1) {
+        v6.sin6_family = AF_INET6;
+        v6.sin6_port = htons(port);
+        add_addr(out, &v6, sizeof v6);
+        return 1;
+    }
+    return 0;
+}
+
+enum net_err net_resolve(const char *host, uint16_t port, struct net_addrs *out)
+{
+    char service[8];
     struct addrinfo hints, *res = NULL;
+    out->n = 0;
+    if (numeric_addr(host, port, out))
+        return NET_OK;
     memset(&hints, 0, sizeof hints);
     hints.ai_family = AF_UNSPEC;
     hints.ai_socktype = SOCK_STREAM;
     hints.ai_flags = AI_ADDRCONFIG | AI_NUMERICSERV;
-    if (getaddrinfo(host, port, &hints, &res) != 0 || res == NULL)
+    snprintf(service, sizeof service, "%u", (unsigned)port);
+    if (getaddrinfo(host, service, &hints, &res) != 0 || res == NULL)
         return NET_ERR_DNS;
-    enum net_err err = NET_ERR_CONNECT;
-    for (const struct addrinfo *ai = res; ai != NULL; ai = ai->ai_next) {
-        err = connect_one(ai, timeout_ms, deadline, fd);
+    for (const struct addrinfo *ai = res; ai != NULL; ai = ai->ai_next)
+        add_addr(out, ai->ai_addr, ai->ai_addrlen);
+    freeaddrinfo(res);
+    return out->n > 0 ? NET_OK : NET_ERR_DNS;
+}
+
+enum net_err net_connect_addrs(const struct net_addrs *a, int timeout_ms, int64_t deadline,
+                               int *fd, int *loopback)
+{
+    enum net_err err = NET_ERR_DNS;
+    for (size_t i = 0; i < a->n; i++) {
+        err = connect_one((const struct sockaddr *)&a->a[i].sa, a->a[i].len, timeout_ms, deadline,
+                          fd);
         if (err == NET_OK)
             break;
     }
-    freeaddrinfo(res);
     if (err != NET_OK)
         return err;
     struct sockaddr_storage ss;
@@ -138,22 +186,22 @@ enum net_err net_connect(const char *host, const char *port, int timeout_ms, int
     return NET_OK;
 }
 
+enum net_err net_connect(const char *host, const char *port, int timeout_ms, int64_t deadline,
+                         int *fd, int *loopback)
+{
+    struct net_addrs a;
+    enum net_err e = net_resolve(host, (uint16_t)atoi(port), &a);
+    return e != NET_OK ? e : net_connect_addrs(&a, timeout_ms, deadline, fd, loopback);
+}
+
 int net_host_is_loopback(const char *host)
 {
-    struct addrinfo hints, *res = NULL;
-    memset(&hints, 0, sizeof hints);
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    if (getaddrinfo(host, NULL, &hints, &res) != 0 || res == NULL)
+    struct net_addrs a;
+    if (net_resolve(host, 0, &a) != NET_OK)
         return 0;
     int all = 1;
-    for (const struct addrinfo *ai = res; ai != NULL; ai = ai->ai_next) {
-        struct sockaddr_storage ss;
-        memset(&ss, 0, sizeof ss);
-        memcpy(&ss, ai->ai_addr, ai->ai_addrlen < sizeof ss ? ai->ai_addrlen : sizeof ss);
-        all = all && is_loopback(&ss);
-    }
-    freeaddrinfo(res);
+    for (size_t i = 0; i < a.n; i++)
+        all = all && is_loopback(&a.a[i].sa);
     return all;
 }
 

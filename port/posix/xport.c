@@ -323,7 +323,19 @@ static enum xport_err tcp_connect(struct xport *x)
     char port[8];
     const char *host = x->has_proxy ? x->proxy_host : x->host;
     snprintf(port, sizeof port, "%u", (unsigned)(x->has_proxy ? x->proxy_port : x->port));
-    enum net_err ne = net_connect(host, port, x->timeout_ms, x->deadline, &x->fd, &x->loopback);
+    uint16_t pnum = x->has_proxy ? x->proxy_port : x->port;
+    enum net_err ne = NET_OK;
+    if (!x->have_addrs)
+        ne = net_resolve(host, pnum, &x->addrs);
+    x->have_addrs = ne == NET_OK;
+    if (ne == NET_OK)
+        ne = net_connect_addrs(&x->addrs, x->timeout_ms, x->deadline, &x->fd, &x->loopback);
+    if (ne != NET_OK && ne != NET_ERR_DNS && ne != NET_ERR_SOCKET) {
+        /* the cached addresses failed: the name may point elsewhere now */
+        x->have_addrs = net_resolve(host, pnum, &x->addrs) == NET_OK;
+        if (x->have_addrs)
+            ne = net_connect_addrs(&x->addrs, x->timeout_ms, x->deadline, &x->fd, &x->loopback);
+    }
     if (ne == NET_OK) {
         x->stats.connections++;
         if (x->has_proxy)
