@@ -82,7 +82,7 @@ run --url "$U" $CA --from $FROM --to $TO --status NOSUCH --status-any --channel 
     > "$tmp/o9" 2> "$tmp/e9"
 check "a 400 exits 1" [ $? -eq 1 ]
 check "a 400 shows the body excerpt" grep -q "HTTP 400 (not retried): {" "$tmp/e9"
-check "a 400 marks the channel incomplete" jq -e '.complete == false and .channels[0].complete == false and .channels[0].requests == 1' "$tmp/o9"
+check "a 400 marks the channel incomplete" jqe '.complete == false and .channels[0].complete == false and .channels[0].requests == 1' "$tmp/o9"
 
 # 10. --max-pages cap: incomplete, exit 1
 run --url "$U" $CA --from $FROM --to $TO --limit 10 --max-pages 2 --channel rcs > "$tmp/o10" 2> "$tmp/e10"
@@ -93,7 +93,7 @@ check "--max-pages says so" grep -q "max-pages 2" "$tmp/e10"
 run --url "$U" $CA --from $TO --to $FROM > "$tmp/o11" 2> "$tmp/e11"
 check "from > to exits 0" [ $? -eq 0 ]
 check "from > to warns" grep -q "warning" "$tmp/e11"
-check "from > to gives an empty summary" jq -e '.totals.total == 0 and .complete' "$tmp/o11"
+check "from > to gives an empty summary" jqe '.totals.total == 0 and .complete' "$tmp/o11"
 
 # 12. formats and the file sink
 run --url "$U" $CA --from $FROM --to $TO --format text > "$tmp/o12"
@@ -112,7 +112,7 @@ run --url "$URL_now" $CA --since 2h > "$tmp/o13"
 f=$(jq -r .from "$tmp/o13"); t=$(jq -r .to "$tmp/o13")
 "$GWSIM" --truth --seed "$SEED" --records 600 --anchor "$(date -u +%Y-%m-%dT%H:%M:00Z)" --from "$f" --to "$t" > "$tmp/t13"
 check "--since 2h" same "$tmp/o13" "$tmp/t13"
-check "--since 2h spans two hours" jq -e '((.to | fromdateiso8601) - (.from | fromdateiso8601)) == 7200' "$tmp/o13"
+check "--since 2h spans two hours" jqe '((.to | fromdateiso8601) - (.from | fromdateiso8601)) == 7200' "$tmp/o13"
 
 # 14. a usage error from the real binary: exit 2, one line naming the value
 timeout 10 "$GWHIST" --limit 0 > /dev/null 2> "$tmp/e14"
@@ -121,7 +121,8 @@ check "--limit 0 is one line naming the value" sh -c "[ \$(wc -l < $tmp/e14) -eq
 
 # 15. --insecure warns on every run
 run --url "$U" --insecure --from $FROM --to $TO > "$tmp/o15" 2> "$tmp/e15"
-check "--insecure works and warns" sh -c "grep -q WARNING $tmp/e15 && jq -e .complete $tmp/o15 >/dev/null"
+check "--insecure warns" grep -q WARNING "$tmp/e15"
+check "--insecure still completes" jqe .complete "$tmp/o15"
 
 # 16. the agent loop: 200 cycles, flat memory, one TLS handshake
 run --url "$U" $CA --from $FROM --to $TO --every 0 --count 200 --stats --limit 1000 \

@@ -31,22 +31,22 @@ check() { # check DESCRIPTION COMMAND...: ok when the command succeeds
     if "$@"; then ok "$d"; else nok "$d"; fi
 }
 
-# start_sim NAME [gwsim flags]: starts gwsim on a free port, sets PORT_NAME
-# and URL_NAME (https unless --tls is absent... always pass --tls for https).
+# start_sim NAME [gwsim flags]: starts gwsim on a free port (NAME: letters,
+# digits, _), sets PORT_NAME and URL_NAME (https:// when --tls is given).
 start_sim() {
-    name=$1
+    _sn=$1
     shift
-    pf="$tmp/port.$name"
-    "$GWSIM" --seed "$SEED" --records "$RECORDS" --anchor "$ANCHOR" --port-file "$pf" \
-        --certs-dir "$CERTS" --max-seconds 900 "$@" > "$tmp/sim.$name.out" 2> "$tmp/sim.$name.err" &
+    _pf="$tmp/port.$_sn"
+    "$GWSIM" --seed "$SEED" --records "$RECORDS" --anchor "$ANCHOR" --port-file "$_pf" \
+        --certs-dir "$CERTS" --max-seconds 900 "$@" > "$tmp/sim.$_sn.out" 2> "$tmp/sim.$_sn.err" &
     pids="$pids $!"
-    i=0
-    while [ ! -s "$pf" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
-    port=$(cat "$pf" 2>/dev/null)
-    scheme=http
-    case " $* " in *" --tls "*) scheme=https ;; esac
-    eval "PORT_$name=$port"
-    eval "URL_$name=$scheme://127.0.0.1:$port/api/partner-gateway/v1"
+    _i=0
+    while [ ! -s "$_pf" ] && [ $_i -lt 100 ]; do sleep 0.05; _i=$((_i + 1)); done
+    _port=$(cat "$_pf" 2>/dev/null)
+    _scheme=http
+    case " $* " in *" --tls "*) _scheme=https ;; esac
+    eval "PORT_$_sn=$_port"
+    eval "URL_$_sn=$_scheme://127.0.0.1:$_port/api/partner-gateway/v1"
 }
 
 # truth FILE [gwsim --truth flags]
@@ -71,4 +71,10 @@ nmea_ok() {
         for b in $(printf '%s' "$body" | od -An -tu1); do x=$((x ^ b)); done
         [ "$(printf '%02X' $x)" = "$want" ] || return 1
     done < "$1"
+}
+
+# jqe FILTER FILE: FILE is not empty and FILTER holds on it (jq -e alone
+# passes on an empty file)
+jqe() {
+    [ -s "$2" ] && jq -e "$1" "$2" > /dev/null
 }
