@@ -175,3 +175,29 @@ check "-q: no warning for a readable key file" sh -c "! grep -q chmod $tmp/e19"
 run --url "$U" $CA --from $FROM --to $TO --channel rcs -v > /dev/null 2> "$tmp/e19b"
 check "-v logs each request" grep -q "GET https://127.0.0.1:$PORT_tls/api/partner-gateway/v1/messages/history?channel=RCS" "$tmp/e19b"
 check "-v masks the key" sh -c "grep -q 'X-Api-Key: \*\*\*' $tmp/e19b && ! grep -q demo-key $tmp/e19b"
+
+# 20. usage errors from the real binary: exit 2 and one line naming the value
+while IFS='|' read -r args needle; do
+    # shellcheck disable=SC2086
+    timeout 10 "$GWHIST" $args > "$tmp/o20" 2> "$tmp/e20"
+    rc=$?
+    check "usage error '$args': exit 2, one line naming $needle" \
+        sh -c "[ $rc -eq 2 ] && [ ! -s $tmp/o20 ] && [ \$(wc -l < $tmp/e20) -eq 1 ] && grep -qF -- \"$needle\" $tmp/e20"
+done <<'LIST'
+--limit 0|'0'
+--limit 5000|'5000'
+--channel SMS,FAX|SMS,FAX
+--from 2025-01-01 --to 2025-01-02T00:00:00Z|2025-01-01
+--from 2025-01-01T00:00:00 --to 2025-01-02T00:00:00Z|offset
+--since 5y|5y
+--date 2026-02-30|2026-02-30
+--status LOST|LOST
+--format xml|xml
+--timeout 0|'0'
+--retries many|many
+--rate -1|-1
+--every 1x|1x
+--count 3|--every
+--url ftp://example/|ftp://example/
+--bogus|--bogus
+LIST
