@@ -4,7 +4,8 @@
 # then one full run of the static gwhist against the native simulator over
 # TLS on loopback (all channels, compared with the ground truth) and
 # --version. One "ok"/"not ok" line per target per suite and per run; writes
-# build/reliability/cross.tsv: target, unit suites passed/total, sim_run.
+# build/reliability/cross.tsv: target, unit suites passed/total, sim_run
+# (ok|fail); exits 1 when any case failed.
 #   sh tests/it_cross.sh                  all three targets
 #   XT_TARGETS=mipsel-musl sh tests/it_cross.sh
 . "$(dirname "$0")/lib.sh"
@@ -17,6 +18,8 @@ mkdir -p "$logs" "$(dirname "$tsv")"
 RECORDS=600
 ver=$(sed -n 's/^VERSION := //p' "$top/Makefile")
 . "$top/toolchains/mbedtls.pin"
+failed=0
+nok() { echo "not ok - $*"; failed=$((failed + 1)); }
 xmake() { make -s --no-print-directory -f Makefile -f tests/cross.mk "$@"; }
 
 xmake TARGET=native gwsim certs > "$logs/build-native.log" 2>&1 || {
@@ -74,5 +77,11 @@ for t in $targets; do
     fi
     printf '%s\t%d/%d\t%s\n' "$t" "$passed" "$total" "$sim" >> "$tmp/tsv"
 done
-mv "$tmp/tsv" "$tsv.tmp" && mv "$tsv.tmp" "$tsv"
-cat "$tsv" | sed 's/^/# /'
+# a run of some targets keeps the other targets' rows from an earlier run
+if [ -n "${XT_TARGETS:-}" ] && [ -f "$tsv" ]; then
+    for t in $targets; do printf '%s\t\n' "$t"; done > "$tmp/ran"
+    grep -v -F -f "$tmp/ran" "$tsv" >> "$tmp/tsv"
+fi
+sort "$tmp/tsv" > "$tsv.tmp" && mv "$tsv.tmp" "$tsv"
+sed 's/^/# /' "$tsv"
+[ "$failed" -eq 0 ]
