@@ -63,7 +63,7 @@ SRCS := $(filter-out src/main.c,$(wildcard src/*.c)) $(wildcard port/posix/*.c)
 OBJS := $(patsubst %.c,$(B)/obj/%.o,$(SRCS))
 HDRS := $(wildcard src/*.h port/*.h port/posix/*.h)
 
-.PHONY: all deps check check-unit demo size run-qemu reliability \
+.PHONY: all deps check check-unit demo bench size run-qemu reliability \
         cross tests fmt lint clean distclean gwsim certs
 .DELETE_ON_ERROR:
 
@@ -172,6 +172,12 @@ demo: deps
 	@$(MAKE) --no-print-directory TARGET=native gwsim
 	@$(MAKE) --no-print-directory certs all
 	@sh tests/demo.sh
+
+# BENCH.md and build/bench.json: gwhist against curl+jq (tests/bench)
+bench: deps
+	@$(MAKE) --no-print-directory TARGET=native gwsim
+	@$(MAKE) --no-print-directory certs cross
+	@sh tests/bench/bench.sh
 
 # every figure of README's Reliability section comes from this run
 reliability: deps
