@@ -2,6 +2,7 @@
  * bytes it would need and stores only what fits, so running out of space is
  * detected once at the end, never by a silently cut line. */
 #include "report.h"
+#include "timefmt.h"
 
 #include <string.h>
 
@@ -125,61 +126,17 @@ static struct out out_on(char *buf, size_t cap)
 
 /* ---- time ------------------------------------------------------------------- */
 
-static int64_t floor_div(int64_t a, int64_t b)
-{
-    int64_t q = a / b;
-    return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
-}
-
-struct civil {
-    int64_t year;
-    unsigned month, day;
-};
-
-/* Gregorian date of a day count since 1970-01-01: shift to years starting on
- * March 1st (so the leap day ends a year), split into 400-year eras of
- * 146097 days, then the year of the era and the day of that year. */
-static struct civil civil_from_days(int64_t days)
-{
-    int64_t z = days + 719468; /* days since 0000-03-01 */
-    int64_t era = floor_div(z, 146097);
-    int64_t doe = z - era * 146097;                                     /* 0..146096 */
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365; /* 0..399 */
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);               /* 0..365 */
-    int64_t mp = (5 * doy + 2) / 153;                                    /* 0 = March */
-    struct civil c;
-    c.day = (unsigned)(doy - (153 * mp + 2) / 5 + 1);
-    c.month = (unsigned)(mp < 10 ? mp + 3 : mp - 9);
-    c.year = yoe + era * 400 + (c.month <= 2);
-    return c;
-}
-
 static bool time_ok(int64_t ms)
 {
     return ms >= TIME_MIN && ms < TIME_END;
 }
 
+/* RFC 3339 UTC through timefmt, the one calendar implementation */
 static void put_time(struct out *o, int64_t ms)
 {
-    int64_t days = floor_div(ms, MS_PER_DAY);
-    uint64_t in_day = (uint64_t)(ms - days * MS_PER_DAY);
-    struct civil c = civil_from_days(days);
-    put_padded(o, (uint64_t)c.year, 4);
-    put_byte(o, '-');
-    put_padded(o, c.month, 2);
-    put_byte(o, '-');
-    put_padded(o, c.day, 2);
-    put_byte(o, 'T');
-    put_padded(o, in_day / 3600000, 2);
-    put_byte(o, ':');
-    put_padded(o, in_day / 60000 % 60, 2);
-    put_byte(o, ':');
-    put_padded(o, in_day / 1000 % 60, 2);
-    if (in_day % 1000) {
-        put_byte(o, '.');
-        put_padded(o, in_day % 1000, 3);
-    }
-    put_byte(o, 'Z');
+    char t[40];
+    size_t n = tf_format_utc(ms, t, sizeof t);
+    put_mem(o, t, n);
 }
 
 /* ---- strings ---------------------------------------------------------------- */

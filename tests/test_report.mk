@@ -1,1 +1,1 @@
-test_report_DEPS := src/report.c src/summary.c
+test_report_DEPS := src/report.c src/summary.c src/timefmt.c
