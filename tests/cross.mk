@@ -9,8 +9,8 @@
 #
 # The unit tests link Debian's libcmocka-dev:ARCH, so they are built by the
 # target's glibc cross gcc (same compiler, same -march/-mthumb/-mips32r2 and
-# -Os as the shipped binary, but glibc and dynamic) and run by the multiarch
-# loader that libcmocka0:ARCH brings in. The shipped binary itself is the
+# -Os as the shipped binary, plus UBSan traps; glibc and dynamic) and run by
+# the multiarch loader that libcmocka0:ARCH brings in. The shipped binary itself is the
 # static musl one, exercised end to end by the simulator run.
 
 ifndef GWHIST_CROSS_MK
@@ -30,8 +30,12 @@ xt_deps = $(if $(test_$(1)_DEPS),$(test_$(1)_DEPS),src/$(1).c)
 
 -include $(wildcard tests/test_*.mk)
 
+# UBSan in trap mode (no runtime library, so on every target): undefined
+# behaviour that only 32-bit or strict-alignment CPUs would show (int and
+# long overflow, shifts, misaligned access) stops the suite with SIGILL
 XT_CFLAGS := -std=c11 -Os -g -Wall -Wextra -Wpedantic -Wshadow -Wno-conversion \
-             $(if $(WERROR),$(WERROR),-Werror)
+             $(if $(WERROR),$(WERROR),-Werror) \
+             -fsanitize=undefined -fsanitize-undefined-trap-on-error
 # 64-bit time_t and off_t on 32-bit glibc too, as musl has on every target
 # (test_report checks report_fmt_time against gmtime_r beyond 2038)
 XT_CPPFLAGS := -iquote src -iquote port -iquote tests -Ibuild/include \
