@@ -1,6 +1,5 @@
 /* The agent loop: channels x pages, retries, backoff, the commit rule. */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "agent.h"
@@ -280,51 +279,62 @@ static enum page_res send_request(struct agent *a, const struct agent_chan *c, u
     return PAGE_OK;
 }
 
+/* the response could not be parsed: say why, drop the connection */
+static enum page_res parse_failed(struct agent *a, const struct agent_chan *c, uint32_t page,
+                                 enum http_err he)
+{
+    xport_close(&a->xp);
+    if (he == HTTP_STOPPED && a->pg.rec_err != 0)
+        a->log(1, "%s page %u: item %u: member %s: %s", chname(c), (unsigned)page,
+               (unsigned)a->pg.items, rec_field_name(a->pg.why.field),
+               a->pg.rec_err > 0 ? rec_strerror((enum rec_err)a->pg.rec_err)
+                                 : "summary refused the record");
+    else if (he == HTTP_STOPPED)
+        a->log(1, "%s page %u: bad JSON at body byte %llu: %s", chname(c), (unsigned)page,
+               (unsigned long long)jitems_offset(&a->ji), jitems_strerror(a->ji.err));
+    else
+        a->log(1, "%s page %u: bad HTTP response: %s", chname(c), (unsigned)page,
+               http_strerror(he));
+    return PAGE_RETRY;
+}
+
+/* the server closed the connection: the end of a close-delimited body, a
+ * kept-alive connection it had dropped, or a response cut short */
+static enum page_res peer_closed(struct agent *a, const struct agent_chan *c, uint32_t page,
+                                 bool reused)
+{
+    enum http_err he = http_finish(&a->hp, &page_cb, a);
+    xport_close(&a->xp);
+    if (he == HTTP_DONE)
+        return PAGE_OK;
+    if (he == HTTP_ERR_EOF_EMPTY && reused)
+        return PAGE_STALE;
+    a->log(1, "%s page %u: connection closed early: %s", chname(c), (unsigned)page,
+           http_strerror(he));
+    return PAGE_RETRY;
+}
+
 /* reads and parses until the response is complete */
 static enum page_res receive(struct agent *a, const struct agent_chan *c, uint32_t page,
                              int64_t deadline, bool reused)
 {
     for (;;) {
         long n = xport_recv(&a->xp, a->rbuf, sizeof a->rbuf, deadline);
-        enum http_err he;
         size_t used = 0;
         if (n < 0)
             return transport_failed(a, c, n, reused, page);
-        if (n == 0) {
-            he = http_finish(&a->hp, &page_cb, a);
-            xport_close(&a->xp);
-            if (he == HTTP_ERR_EOF_EMPTY && reused)
-                return PAGE_STALE;
-            if (he != HTTP_DONE) {
-                a->log(1, "%s page %u: connection closed early: %s", chname(c), (unsigned)page,
-                       http_strerror(he));
-                return PAGE_RETRY;
-            }
-        } else {
-            a->pg.fed += (uint64_t)n;
-            he = http_feed(&a->hp, a->rbuf, (size_t)n, &page_cb, a, &used);
-        }
+        if (n == 0)
+            return peer_closed(a, c, page, reused);
+        a->pg.fed += (uint64_t)n;
+        enum http_err he = http_feed(&a->hp, a->rbuf, (size_t)n, &page_cb, a, &used);
         if (he == HTTP_DONE) {
+            /* no pipelining: bytes after the response mean a confused peer */
             if (!a->hp.reusable || used < (size_t)n)
                 xport_close(&a->xp);
             return PAGE_OK;
         }
-        if (he != HTTP_OK) {
-            xport_close(&a->xp);
-            if (he == HTTP_STOPPED && a->pg.rec_err != 0)
-                a->log(1, "%s page %u: item %u: member %s: %s", chname(c), (unsigned)page,
-                       (unsigned)a->pg.items, rec_field_name(a->pg.why.field),
-                       a->pg.rec_err > 0 ? rec_strerror((enum rec_err)a->pg.rec_err)
-                                         : "summary refused the record");
-            else if (he == HTTP_STOPPED)
-                a->log(1, "%s page %u: bad JSON at body byte %llu: %s", chname(c),
-                       (unsigned)page, (unsigned long long)jitems_offset(&a->ji),
-                       jitems_strerror(a->ji.err));
-            else
-                a->log(1, "%s page %u: bad HTTP response: %s", chname(c), (unsigned)page,
-                       http_strerror(he));
-            return PAGE_RETRY;
-        }
+        if (he != HTTP_OK)
+            return parse_failed(a, c, page, he);
     }
 }
 
@@ -542,7 +552,7 @@ enum agent_outcome agent_init(struct agent *a, const struct config *cfg, agent_l
     }
     struct xport_cfg xc = {a->url.https, a->url.host, 0, cfg->cacert[0] ? cfg->cacert : NULL,
                            cfg->insecure, (int)cfg->timeout_s * 1000, hp > 0 ? proxy : NULL};
-    xc.port = (uint16_t)atoi(a->url.port); /* 1-65535: query_parse_url checked it */
+    xc.port = a->url.portnum;
     enum xport_err e = xport_init(&a->xp, &xc);
     if (e != XPORT_OK) {
         log(0, "%s%s%s", xport_strerror(e), a->xp.detail[0] ? ": " : "", a->xp.detail);

@@ -20,6 +20,7 @@ struct pstate {
     bool from_set, to_set, status_any, tz_set, every_set, count_set;
     int tz_off;
     bool format_set;
+    char where_buf[LIM_PATH + 128]; /* what p->where points at while parsing */
     char date[16];
 };
 
@@ -331,13 +332,15 @@ static enum cli_err o_retries(struct pstate *p, const char *v)
 /* a decimal with up to 3 places, 0.001 to 1000 */
 static enum cli_err o_rate(struct pstate *p, const char *v)
 {
-    uint64_t whole = 0, frac = 0, scale = 1000;
+    uint64_t whole = 0, frac = 0;
     const char *s = v;
     for (; *s >= '0' && *s <= '9' && whole <= 1000; s++)
         whole = whole * 10 + (uint64_t)(*s - '0');
-    if (*s == '.' && s > v)
+    if (*s == '.' && s > v) {
+        uint64_t scale = 1000;
         for (s++; *s >= '0' && *s <= '9' && scale > 1; s++)
             frac += (uint64_t)(*s - '0') * (scale /= 10);
+    }
     uint64_t milli = whole * 1000 + frac;
     if (*s || s == v || milli == 0 || milli > 1000000)
         return bad(p, v, "use requests per second from 0.001 to 1000, e.g. 5 or 0.5");
@@ -493,15 +496,13 @@ static char *trim(char *s)
 
 static enum cli_err config_line(struct pstate *p, const char *path, unsigned lineno, char *line)
 {
-    char where[LIM_PATH + 48];
     char *s = trim(line);
     if (*s == '\0' || *s == '#')
         return CLI_OK;
     char *eq = strchr(s, '=');
-    snprintf(where, sizeof where, "%.200s:%u:", path, lineno);
-    p->where = where;
     if (!eq) {
-        snprintf(p->c->msg, sizeof p->c->msg, "%s expected 'key = value', got '%.60s'", where, s);
+        snprintf(p->c->msg, sizeof p->c->msg, "%.200s:%u: expected 'key = value', got '%.60s'",
+                 path, lineno, s);
         return CLI_BAD_VALUE;
     }
     *eq = '\0';
@@ -509,12 +510,12 @@ static enum cli_err config_line(struct pstate *p, const char *path, unsigned lin
     const struct opt *o = find_opt(key, strlen(key));
     if (!o || strcmp(key, "config") == 0) {
         snprintf(p->c->msg, sizeof p->c->msg,
-                 "%s unknown key '%.60s'; keys are the long option names of --help", where, key);
+                 "%.200s:%u: unknown key '%.60s'; keys are the long option names of --help", path,
+                 lineno, key);
         return CLI_UNKNOWN_OPT;
     }
-    char w2[LIM_PATH + 120];
-    snprintf(w2, sizeof w2, "%s %s", where, key);
-    p->where = w2;
+    snprintf(p->where_buf, sizeof p->where_buf, "%.200s:%u: %s", path, lineno, key);
+    p->where = p->where_buf;
     return o->fn(p, val);
 }
 
@@ -562,7 +563,6 @@ static enum cli_err read_config(struct pstate *p, const char *path)
 static enum cli_err arg_opt(struct pstate *p, int argc, char **argv, int *i)
 {
     const char *a = argv[*i];
-    char where[80];
     if (strcmp(a, "-v") == 0 || strcmp(a, "-q") == 0 || strcmp(a, "-h") == 0) {
         p->where = a;
         return a[1] == 'v' ? o_verbose(p, NULL) : a[1] == 'q' ? o_quiet(p, NULL) : o_help(p, NULL);
@@ -574,8 +574,8 @@ static enum cli_err arg_opt(struct pstate *p, int argc, char **argv, int *i)
         snprintf(p->c->msg, sizeof p->c->msg, "unknown option '%.60s'; see gwhist --help", a);
         return CLI_UNKNOWN_OPT;
     }
-    snprintf(where, sizeof where, "--%s", o->name);
-    p->where = where;
+    snprintf(p->where_buf, sizeof p->where_buf, "--%s", o->name);
+    p->where = p->where_buf;
     if (!o->takes_value)
         return eq ? o->fn(p, eq + 1) : o->fn(p, NULL);
     if (eq)
@@ -695,7 +695,7 @@ enum cli_err cli_parse(struct config *cfg, int argc, char **argv, const struct c
     if (e == CLI_OK)
         e = apply_env(&p);
     p.src = SRC_ARGS;
-    for (int i = 1; i < argc && e == CLI_OK; i++) {
+    for (int i = 1; i < argc && argv[i] != NULL && e == CLI_OK; i++) {
         if (argv[i][0] != '-' || argv[i][1] == '\0') {
             snprintf(cfg->msg, sizeof cfg->msg,
                      "unexpected argument '%.60s'; options start with -- (see gwhist --help)",

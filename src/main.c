@@ -75,8 +75,8 @@ static void print_stats(uint64_t cycle)
 /* renders the cycle's summary and hands it to the sink */
 static bool emit(void)
 {
-    struct report_run run = {agent.from_ms, agent.to_ms, agent.elapsed_ms, clock_wall_ms(),
-                             agent.last_success_ms, rch, agent.nch};
+    struct report_run rr = {agent.from_ms, agent.to_ms, agent.elapsed_ms, clock_wall_ms(),
+                            agent.last_success_ms, rch, agent.nch};
     size_t len = 0;
     for (size_t i = 0; i < agent.nch; i++) {
         const struct agent_chan *c = &agent.ch[i];
@@ -84,7 +84,7 @@ static bool emit(void)
                                    c->requests, c->retries, c->bytes};
         rch[i] = r;
     }
-    enum report_err re = report_render(cfg.format, &run,
+    enum report_err re = report_render(cfg.format, &rr,
                                        cfg.kv_checksum ? REPORT_O_KV_CHECKSUM : 0, &totals, out,
                                        sizeof out, &len);
     if (re != REPORT_OK) {
@@ -101,11 +101,10 @@ static bool emit(void)
 
 static int run(void)
 {
-    int code = 0;
     for (uint64_t cycle = 1;; cycle++) {
         int64_t t0 = clock_mono_ms();
         enum agent_outcome o = agent_cycle(&agent);
-        code = exit_code(o);
+        int code = exit_code(o);
         if (o == AGENT_AUTH || o == AGENT_CONFIG)
             return code;
         if (!emit() && code == 0)

@@ -26,6 +26,7 @@ static enum query_err parse_port(const char *s, size_t n, struct url *u)
     }
     if (v == 0 || v > 65535)
         return QUERY_URL_PORT;
+    u->portnum = (uint16_t)v;
     snprintf(u->port, sizeof u->port, "%lu", v);
     return QUERY_OK;
 }
@@ -73,6 +74,7 @@ enum query_err query_parse_url(const char *s, struct url *u)
         return QUERY_URL_SCHEME;
     }
     strcpy(u->port, u->https ? "443" : "80");
+    u->portnum = u->https ? 443 : 80;
     size_t alen = strcspn(s, "/?#");
     enum query_err e = parse_authority(s, alen, u);
     if (e != QUERY_OK)

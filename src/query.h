@@ -28,6 +28,7 @@ struct url {
     bool https;
     char host[LIM_HOST]; /* without brackets for IPv6 */
     char port[8];
+    uint16_t portnum; /* the same, as a number */
     char path[LIM_URL]; /* base path, no trailing slash ("" for none) */
 };
 

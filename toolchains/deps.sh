@@ -15,6 +15,10 @@ libcmocka-dev libcmocka-dev:arm64 libcmocka-dev:armhf libcmocka-dev:mipsel
 libc6-dev-arm64-cross libc6-dev-armhf-cross libc6-dev-mipsel-cross nginx-light openssl libssl-dev jq valgrind clang libclang-rt-14-dev
 cppcheck clang-tidy curl time ca-certificates bzip2 dpkg-dev socat tinyproxy binutils python3 iproute2"
 
+# an unqualified name matches every architecture in dpkg-query; the native
+# cmocka must be asked for by its own architecture
+native=$(dpkg --print-architecture)
+PKGS=$(echo "$PKGS" | sed "s/:NATIVE/:$native/g")
 missing=""
 for p in $PKGS; do
     if ! dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed'; then

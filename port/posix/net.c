@@ -190,7 +190,11 @@ enum net_err net_connect(const char *host, const char *port, int timeout_ms, int
                          int *fd, int *loopback)
 {
     struct net_addrs a;
-    enum net_err e = net_resolve(host, (uint16_t)atoi(port), &a);
+    char *end;
+    unsigned long pn = strtoul(port, &end, 10);
+    if (*port == '\0' || *end != '\0' || pn > 65535)
+        return NET_ERR_DNS;
+    enum net_err e = net_resolve(host, (uint16_t)pn, &a);
     return e != NET_OK ? e : net_connect_addrs(&a, timeout_ms, deadline, fd, loopback);
 }
 
