@@ -11,7 +11,7 @@ ARCHES="arm64 armhf mipsel"
 PKGS="make gcc musl-tools libjsmn-dev
 gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf gcc-mipsel-linux-gnu
 musl-dev:arm64 musl-dev:armhf musl-dev:mipsel qemu-user-static
-libcmocka-dev libcmocka-dev:arm64 libcmocka-dev:armhf libcmocka-dev:mipsel
+libcmocka-dev:NATIVE libcmocka-dev:arm64 libcmocka-dev:armhf libcmocka-dev:mipsel
 libc6-dev-arm64-cross libc6-dev-armhf-cross libc6-dev-mipsel-cross nginx-light openssl libssl-dev jq valgrind clang libclang-rt-14-dev
 cppcheck clang-tidy curl time ca-certificates bzip2 dpkg-dev socat tinyproxy binutils python3 iproute2"
 
