@@ -95,13 +95,18 @@ run_one() {
         hs=$(awk '{ s += $1 } END { print s + 0 }' "$d/connects")
         hwm=-
     fi
-    awk -v io=$((io1 - io0)) -v hs="${hs:-0}" -v hwm="${hwm:--}" \
-        '{ printf "%s %.2f %s %s %s %s\n", $1, $2 + $3, $4, io, hs, hwm }' "$d/time" >> "$tmp/$kind.runs"
+    # time -o puts "Command exited with non-zero status N" (or "terminated by
+    # signal") before the figures when the client failed: keep the last line
+    # only, so every run is one row and the rounds stay aligned
+    tail -1 "$d/time" | awk -v io=$((io1 - io0)) -v hs="${hs:-0}" -v hwm="${hwm:--}" \
+        'NF == 4 { printf "%s %.2f %s %s %s %s\n", $1, $2 + $3, $4, io, hs, hwm; next }
+         { print "- - - - - -" }' >> "$tmp/$kind.runs"
 }
 
-# stat FILE COLUMN: "min median max" of a column
+# stat FILE COLUMN: "min median max" of a column's numbers ("- - -" if none)
 stat() {
-    awk -v c="$2" '{ print $c }' "$1" | sort -g | awk '{ v[NR] = $1 } END {
+    awk -v c="$2" '$c ~ /^[0-9.]+$/ { print $c }' "$1" | sort -g | awk '{ v[NR] = $1 } END {
+        if (NR == 0) { print "- - -"; exit }
         m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%s %.15g %s\n", v[1], m, v[NR] }'
 }
 med() { stat "$1" "$2" | awk '{ print $2 }'; }
@@ -142,8 +147,11 @@ while [ $r -le "$RUNS" ]; do
 done
 # per-round ratios (baseline / gwhist), then their min/median/max
 json_bytes=$(jq '.totals.bytes // 0' "$tmp/g1.json" 2>/dev/null || echo 0)
-paste -d' ' "$tmp/gwhist.runs" "$tmp/a.runs" "$tmp/b.runs" | awk '{
-    printf "%.2f %.2f %.2f %.2f %.1f %.1f\n", $7 / $1, $13 / $1, $8 / $2, $14 / $2, $9 / $6, $15 / $6 }' > "$tmp/ratios"
+# (a ratio whose either side is missing or zero is "-", and stat skips it; a
+# division by zero would stop awk and leave the ratio table empty)
+paste -d' ' "$tmp/gwhist.runs" "$tmp/a.runs" "$tmp/b.runs" | awk '
+    function r(n, d, f) { return (n ~ /^[0-9.]+$/ && d ~ /^[0-9.]+$/ && d + 0 > 0) ? sprintf(f, n / d) : "-" }
+    { print r($7, $1, "%.2f"), r($13, $1, "%.2f"), r($8, $2, "%.2f"), r($14, $2, "%.2f"), r($9, $6, "%.1f"), r($15, $6, "%.1f") }' > "$tmp/ratios"
 kill "$sim" 2>/dev/null; wait "$sim" 2>/dev/null; sim=""
 
 # ---- 4. footprint -------------------------------------------------------

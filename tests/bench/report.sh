@@ -1,4 +1,6 @@
 # Sourced by bench.sh: writes BENCH.md and build/bench.json from $tmp.
+# jstat FILE COLUMN: stat as a JSON array, null where there was no number
+jstat() { stat "$1" "$2" | awk '{ for (i = 1; i <= 3; i++) printf "%s%s", (i > 1 ? "," : ""), ($i == "-" ? "null" : $i) }'; }
 mmm() { stat "$1" "$2" | awk '{ printf "%s / %s / %s", $1, $2, $3 }'; }
 kb() { awk -v v="$1" 'BEGIN { printf "%.1f", v / 1024 }'; }
 mb() { awk -v v="$1" 'BEGIN { printf "%.1f", v / 1048576 }'; }
@@ -118,26 +120,26 @@ echo
 # machine-readable
 {
 echo "{"
-echo "  \"date\": \"$(date -u +%Y-%m-%dT%H:%M:%SZ)\", \"runs\": $RUNS, \"records\": $total, \"pages\": $pages, \"limit\": $LIMIT,"
+echo "  \"date\": \"$(date -u +%Y-%m-%dT%H:%M:%SZ)\", \"runs\": $RUNS, \"records\": ${total:-null}, \"pages\": ${pages:-null}, \"limit\": $LIMIT,"
 echo "  \"machine\": {\"nproc\": $(nproc), \"cpu\": \"$(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -1)\", \"kernel\": \"$(uname -r)\"},"
 for k in gwhist a b; do
     echo "  \"$k\": {"
     i=1
     for m in wall_s cpu_s time_v_rss_kb wire_bytes handshakes; do
-        echo "    \"$m\": [$(stat "$tmp/$k.runs" $i | tr ' ' ',')],"
+        echo "    \"$m\": [$(jstat "$tmp/$k.runs" $i)],"
         i=$((i + 1))
     done
-    [ $k = gwhist ] && echo "    \"vmhwm_kb\": [$(stat "$tmp/$k.runs" 6 | tr ' ' ',')],"
-    echo "    \"runs\": [$(awk '{ printf "%s[%s,%s,%s,%s,%s]", (NR > 1 ? "," : ""), $1, $2, $3, $4, $5 }' "$tmp/$k.runs")]"
+    [ $k = gwhist ] && echo "    \"vmhwm_kb\": [$(jstat "$tmp/$k.runs" 6)],"
+    echo "    \"runs\": [$(awk '{ for (i = 1; i <= 5; i++) if ($i == "-") $i = "null"; printf "%s[%s,%s,%s,%s,%s]", (NR > 1 ? "," : ""), $1, $2, $3, $4, $5 }' "$tmp/$k.runs")]"
     echo "  },"
 done
-echo "  \"ratios\": {\"wall_a\": [$(stat "$tmp/ratios" 1 | tr ' ' ',')], \"wall_b\": [$(stat "$tmp/ratios" 2 | tr ' ' ',')],"
-echo "    \"cpu_a\": [$(stat "$tmp/ratios" 3 | tr ' ' ',')], \"cpu_b\": [$(stat "$tmp/ratios" 4 | tr ' ' ',')],"
-echo "    \"rss_a\": [$(stat "$tmp/ratios" 5 | tr ' ' ',')], \"rss_b\": [$(stat "$tmp/ratios" 6 | tr ' ' ',')]},"
+echo "  \"ratios\": {\"wall_a\": [$(jstat "$tmp/ratios" 1)], \"wall_b\": [$(jstat "$tmp/ratios" 2)],"
+echo "    \"cpu_a\": [$(jstat "$tmp/ratios" 3)], \"cpu_b\": [$(jstat "$tmp/ratios" 4)],"
+echo "    \"rss_a\": [$(jstat "$tmp/ratios" 5)], \"rss_b\": [$(jstat "$tmp/ratios" 6)]},"
 echo "  \"sizes\": {$(awk '{ printf "%s\"%s\": {\"gwhist\": %s, \"bare_client\": %s, \"adds\": %s}", (NR > 1 ? ", " : ""), $1, $2, $3, $4 }' "$tmp/sizes")},"
-echo "  \"arena_peak\": $arena, \"bare_arena_peak\": ${bare_arena:-null}, \"stack_massif_b\": ${stack_massif:-null}, \"stack_pages_kb\": ${stack_pages:-null},"
-echo "  \"data\": $data, \"bss\": $bss, \"text\": $text,"
-echo "  \"instr_per_record\": $ipr, \"parse_mb_s\": $mbs, \"parse_records_s\": $rps,"
+echo "  \"arena_peak\": ${arena:-null}, \"bare_arena_peak\": ${bare_arena:-null}, \"stack_massif_b\": ${stack_massif:-null}, \"stack_pages_kb\": ${stack_pages:-null},"
+echo "  \"data\": ${data:-null}, \"bss\": ${bss:-null}, \"text\": ${text:-null},"
+echo "  \"instr_per_record\": ${ipr:-null}, \"parse_mb_s\": ${mbs:-null}, \"parse_records_s\": ${rps:-null},"
 echo "  \"scaling\": [$(awk '{ printf "%s{\"records\": %s, \"wall_s\": %s, \"vmhwm_kb\": %s}", (NR > 1 ? ", " : ""), $1, $2, $3 }' "$tmp/scale")],"
 awk -F'\t' '{ printf "  \"%s\": %s,\n", $1, $2 }' "$J"
 echo "  \"elapsed_s\": $elapsed"

@@ -6,6 +6,10 @@
 #      --argjson channels '["SMS","RCS","WHATSAPP"]' -f summary.jq DIR/*.json
 # Latency quantiles are exact nearest-rank (gwhist's are within 1%), the cost
 # is summed in integer micro-units (exact below 2^53) and printed exactly.
+# Linear in the records: each page is reduced to a small partial (counts,
+# sums, its latencies and error reasons) as it is read, a channel's partials
+# are concatenated once, and its latencies are sorted once. (No `+= [$x]` in
+# a reduce: jq copies the array on every append, quadratic in the records.)
 
 # "2026-12-01T10:15:00.123456+05:30" -> ms since the epoch (UTC)
 def ms:
@@ -37,11 +41,36 @@ def decimal:   # integer micro-units -> shortest exact decimal, as a JSON number
 def q($bp): . as $a | ($a | length) as $n
   | if $n == 0 then 0 else $a[(($n * $bp + 9999) / 10000 | floor) - 1] end;
 
-def empty_state:
-  {by: {DELIVERED:0,SENT:0,RECEIVED:0,ERROR:0,EXPIRED:0,UNKNOWN:0,OTHER:0},
-   cost: 0, parts: 0, lat: [], neg: 0, reasons: {}};
+def zero: {DELIVERED:0,SENT:0,RECEIVED:0,ERROR:0,EXPIRED:0,UNKNOWN:0,OTHER:0};
 
-# one state -> the report members (lat must be sorted)
+# an array of strings -> {string: how many}
+def counts: group_by(.) | map({key: .[0], value: length}) | from_entries;
+
+# an array of {key: count} objects -> their sum, key by key
+def sum_counts: [.[] | to_entries[]] | group_by(.key)
+  | map({key: .[0].key, value: (map(.value) | add)}) | from_entries;
+
+# one page (an array of items) of channel $ch -> its partial summary
+def page($ch):
+  [.[] | status as $st
+   | {s: $st, m: ((.cost // 0) * 1000000 | round), p: (.parts // 0),
+      l: (if $st == "DELIVERED" and .sendDate != null and .deliveryDate != null
+          then (.deliveryDate | ms) - (.sendDate | ms) else null end),
+      r: (if $st == "ERROR" or $st == "EXPIRED" then reason else null end)}] as $rs
+  | {c: $ch, by: ($rs | map(.s) | counts), cost: ($rs | map(.m) | add // 0),
+     parts: ($rs | map(.p) | add // 0),
+     lat: [$rs[].l | select(. != null and . >= 0)],
+     neg: ([$rs[].l | select(. != null and . < 0)] | length),
+     reasons: ($rs | map(.r | select(. != null)) | counts)};
+
+# partials -> one state: by, cost, parts, lat (sorted), neg, reasons
+def merge:
+  {by: (zero + (map(.by) | sum_counts) | {DELIVERED, SENT, RECEIVED, ERROR, EXPIRED, UNKNOWN, OTHER}),
+   cost: (map(.cost) | add // 0), parts: (map(.parts) | add // 0),
+   lat: ([.[].lat[]] | sort), neg: (map(.neg) | add // 0),
+   reasons: (map(.reasons) | sum_counts)};
+
+# one state -> the report members
 def render:
   (.by | add) as $total
   | {complete: true, total: $total, by_status: .by,
@@ -53,30 +82,9 @@ def render:
      top_errors: (.reasons | to_entries | sort_by(-.value, .key) | .[0:5]
                   | map({reason: .key, count: .value}))};
 
-reduce (inputs as $page | (input_filename | split("/") | .[-1] | split(".")[0]) as $ch
-        | $page[] | [$ch, .]) as [$ch, $r]
-  ({};
-   ($r | status) as $st
-   | .[$ch] //= empty_state
-   | .[$ch].by[$st] += 1
-   | .[$ch].cost += (($r.cost // 0) * 1000000 | round)
-   | .[$ch].parts += ($r.parts // 0)
-   | if $st == "DELIVERED" and $r.sendDate != null and $r.deliveryDate != null then
-       (($r.deliveryDate | ms) - ($r.sendDate | ms)) as $l
-       | if $l < 0 then .[$ch].neg += 1 else .[$ch].lat += [$l] end
-     else . end
-   | if $st == "ERROR" or $st == "EXPIRED" then .[$ch].reasons[$r | reason] += 1 else . end)
-| . as $S
-| [$channels[] | . as $c | ($S[$c] // empty_state) | .lat |= sort
-   | {channel: $c} + render + {pages: $pages[$c]}] as $chs
-| {from: $from, to: $to, complete: true, channels: $chs,
-   totals: ([$channels[] | $S[.] // empty_state]
-            | {by: (map(.by | to_entries) | add | group_by(.key)
-                    | map({key: .[0].key, value: (map(.value) | add)}) | from_entries
-                    | {DELIVERED, SENT, RECEIVED, ERROR, EXPIRED, UNKNOWN, OTHER}),
-               cost: (map(.cost) | add), parts: (map(.parts) | add),
-               lat: (map(.lat) | add | sort), neg: (map(.neg) | add),
-               reasons: (map(.reasons | to_entries) | add
-                         | group_by(.key) | map({key: .[0].key, value: (map(.value) | add)})
-                         | from_entries)}
-            | render + {pages: ([$channels[] | $pages[.]] | add)})}
+[inputs as $items | $items | page(input_filename | split("/") | .[-1] | split(".")[0])] as $P
+| {from: $from, to: $to, complete: true,
+   channels: [$channels[] as $c
+              | {channel: $c} + ([$P[] | select(.c == $c)] | merge | render) + {pages: $pages[$c]}],
+   totals: ([$channels[] as $c | $P[] | select(.c == $c)] | merge | render
+            + {pages: ([$channels[] | $pages[.]] | add)})}
