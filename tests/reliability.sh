@@ -15,12 +15,14 @@ if [ "${RELIABILITY_RUN:-1}" = 1 ]; then
     done
 fi
 
-# table FILE "Col1|Col2|..." : a markdown table from a TSV file
+# table FILE "Col1|Col2|..." : a markdown table from a TSV file (a header
+# line in the file, if it has one, is dropped: the table has its own)
 table() {
     [ -s "$1" ] || { echo "(no figures: $1 missing; run make reliability)"; echo; return; }
-    echo "| $2 |"
-    echo "$2" | awk -F'|' '{ s = "|"; for (i = 1; i <= NF; i++) s = s " --- |"; print s }'
-    awk -F'\t' '{ s = "|"; for (i = 1; i <= NF; i++) s = s " " $i " |"; print s }' "$1"
+    echo "$2" | awk -F'|' '{ s = "|"; t = "|"; for (i = 1; i <= NF; i++) { s = s " " $i " |"; t = t " --- |" } print s; print t }'
+    first=$(echo "$2" | cut -d'|' -f1)
+    awk -F'\t' -v first="$first" 'NR == 1 && tolower($1) == tolower(first) { next }
+        { s = "|"; for (i = 1; i <= NF; i++) s = s " " $i " |"; print s }' "$1"
     echo
 }
 
@@ -30,9 +32,16 @@ section() {
     echo
     echo "**Faults injected by the gateway simulator** (tests/it_faults.sh)"
     echo
+    if [ -s "$rel/faults.tsv" ]; then
+        awk -F'\t' '$1 != "fault" { n++; split($2, o, ":"); c[o[1]]++ }
+            END { printf "%d fault cases: %d recovered with the summary equal to the ground truth, ", n, c["recovered"]
+                  printf "%d left only the faulty channel(s) incomplete (exit 1, the others exact), ", c["incomplete"]
+                  printf "%d certificate failures stopped every channel (exit 1), %d credential refusals exited 3.\n\n", c["fatal"], c["refused"] }' "$rel/faults.tsv"
+    fi
     table "$rel/faults.tsv" "fault|outcome|exit|retries"
     echo "**Fuzzing** with libFuzzer, ASan and UBSan (tests/fuzz; \`make fuzz FUZZ_SECONDS=N\`)"
     echo
+    [ -s "$rel/fuzz.tsv" ] && awk -F'\t' -v s="${FUZZ_SECONDS:-60}" '{ e += $2; c += $4 } END { printf "%d s per harness: %d executions in all, %d crashes.\n\n", s, e, c }' "$rel/fuzz.tsv"
     table "$rel/fuzz.tsv" "harness|executions|coverage|crashes"
     echo "**Sanitizers and valgrind** (tests/it_sanitizers.sh)"
     echo
