@@ -218,6 +218,18 @@ static enum net_err io_err(int e)
     return NET_ERR_IO;
 }
 
+/* send() or recv() returned -1: 1 to try again once fd is ready, or the
+ * error (negative) */
+static long io_wait(int fd, short events, int timeout_ms, int64_t deadline, enum net_err timeout)
+{
+    if (errno == EINTR)
+        return 1;
+    if (errno != EAGAIN && errno != EWOULDBLOCK)
+        return io_err(errno);
+    int r = wait_fd(fd, events, timeout_ms, deadline);
+    return r > 0 ? 1 : r == 0 ? timeout : NET_ERR_IO;
+}
+
 long net_send(int fd, const void *buf, size_t len, int timeout_ms, int64_t deadline)
 {
     for (;;) {
@@ -225,15 +237,9 @@ long net_send(int fd, const void *buf, size_t len, int timeout_ms, int64_t deadl
         ssize_t n = send(fd, buf, len, MSG_NOSIGNAL);
         if (n >= 0)
             return (long)n;
-        if (errno == EINTR)
-            continue;
-        if (errno != EAGAIN && errno != EWOULDBLOCK)
-            return io_err(errno);
-        int r = wait_fd(fd, POLLOUT, timeout_ms, deadline);
-        if (r == 0)
-            return NET_ERR_WRITE_TIMEOUT;
-        if (r < 0)
-            return NET_ERR_IO;
+        long w = io_wait(fd, POLLOUT, timeout_ms, deadline, NET_ERR_WRITE_TIMEOUT);
+        if (w < 0)
+            return w;
     }
 }
 
@@ -243,15 +249,9 @@ long net_recv(int fd, void *buf, size_t cap, int timeout_ms, int64_t deadline)
         ssize_t n = recv(fd, buf, cap, 0);
         if (n >= 0)
             return (long)n;
-        if (errno == EINTR)
-            continue;
-        if (errno != EAGAIN && errno != EWOULDBLOCK)
-            return io_err(errno);
-        int r = wait_fd(fd, POLLIN, timeout_ms, deadline);
-        if (r == 0)
-            return NET_ERR_READ_TIMEOUT;
-        if (r < 0)
-            return NET_ERR_IO;
+        long w = io_wait(fd, POLLIN, timeout_ms, deadline, NET_ERR_READ_TIMEOUT);
+        if (w < 0)
+            return w;
     }
 }
 
