@@ -139,7 +139,7 @@ $(B)/tool_summarize: tests/tool_summarize.c src/jsonitems.c src/record.c src/tim
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $(filter %.c,$^) $(LDFLAGS)
 
 # a transport test client for it_tls.sh (native)
-$(B)/tool_fetch: tests/tool_fetch.c src/http.c port/posix/net.c port/posix/tls.c port/posix/xport.c $(HDRS) $(JSMN_H) $(MBED_LIB)
+$(B)/tool_fetch: tests/tool_fetch.c src/http.c port/posix/net.c port/posix/tls.c port/posix/xport.c port/posix/clock.c $(HDRS) $(JSMN_H) $(MBED_LIB)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  TOOL    $@")
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $(filter %.c,$^) $(MBED_LIB) $(LDFLAGS)

@@ -161,6 +161,9 @@ static int on_item(void *user, const struct jitems_item *item)
         a->pg.rec_err = -1;
         return 1;
     }
+    /* the page's identity for the repeated-page check: its items, not the
+     * body, whose wrapper may carry a request id or a timestamp */
+    a->pg.hash = query_hash(a->pg.hash, (const uint8_t *)item->buf, item->len);
     a->pg.items++;
     return 0;
 }
@@ -182,7 +185,6 @@ static int on_body(void *user, const uint8_t *data, size_t len)
         a->pg.exlen += n;
         return 0;
     }
-    a->pg.hash = query_hash(a->pg.hash, data, len);
     return jitems_feed(&a->ji, data, len, on_item, a) == JITEMS_OK ? 0 : 1;
 }
 
@@ -248,16 +250,17 @@ static enum page_res transport_failed(struct agent *a, const struct agent_chan *
     a->log(reused ? 2 : 1, "%s page %u: %s%s%s", chname(c), (unsigned)page, xport_strerror(xe),
            a->xp.detail[0] ? ": " : "", a->xp.detail);
     bool nothing = a->pg.fed == 0;
-    return reused && nothing && (xe == XPORT_ERR_RESET || e == 0) ? PAGE_STALE : PAGE_RETRY;
+    return reused && nothing && xe == XPORT_ERR_RESET ? PAGE_STALE : PAGE_RETRY;
 }
 
 static enum page_res send_request(struct agent *a, const struct agent_chan *c, uint32_t page,
                                   int64_t deadline, bool *reused)
 {
     size_t len = 0;
-    if (build_request(a, c, page, &len) != HTTP_OK) {
-        a->log(0, "%s page %u: request does not fit in %u bytes", chname(c), (unsigned)page,
-               LIM_REQUEST);
+    enum http_err he = build_request(a, c, page, &len);
+    if (he != HTTP_OK) {
+        a->log(0, "%s page %u: cannot write the request: %s", chname(c), (unsigned)page,
+               http_strerror(he));
         return PAGE_FAIL;
     }
     *reused = a->xp.is_open != 0;
@@ -369,9 +372,11 @@ static enum page_res judge_status(struct agent *a, const struct agent_chan *c, u
                ex[0] ? "; body: " : "", ex);
         return PAGE_AUTH;
     }
-    if (st >= 300 && st < 400)
+    if (st >= 300 && st < 400) {
+        agent_excerpt(ex, sizeof ex, a->hp.location, strlen(a->hp.location), secrets, 2);
         a->log(0, "%s page %u: HTTP %d redirect to '%s' (not followed: fix --url)", chname(c),
-               (unsigned)page, st, a->hp.location);
+               (unsigned)page, st, ex);
+    }
     else
         a->log(0, "%s page %u: HTTP %d (not retried)%s%s", chname(c), (unsigned)page, st,
                ex[0] ? ": " : "", ex);

@@ -7,6 +7,9 @@
 #include "query.h"
 #include "timefmt.h"
 
+/* --since at most 100 years: the window must stay within 0000-9999 */
+#define CLI_MAX_SINCE_MS (36500LL * 86400 * 1000)
+
 /* where a value came from: later sources override earlier ones */
 enum source { SRC_CONFIG = 1, SRC_ENV, SRC_ARGS };
 
@@ -114,6 +117,15 @@ static enum cli_err choose_window(struct pstate *p, enum window_kind k)
 
 /* ---- secrets ------------------------------------------------------------ */
 
+/* a control byte in a secret would break the header it is sent in */
+static bool has_ctl(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7f)
+            return true;
+    return false;
+}
+
 static enum cli_err read_secret(struct pstate *p, const char *path, enum auth_kind kind)
 {
     struct config *c = p->c;
@@ -130,7 +142,7 @@ static enum cli_err read_secret(struct pstate *p, const char *path, enum auth_ki
                        c->secret[len - 1] == ' ' || c->secret[len - 1] == '\t'))
         len--;
     c->secret[len] = '\0';
-    if (len == 0 || strlen(c->secret) != len || strpbrk(c->secret, "\r\n")) {
+    if (len == 0 || strlen(c->secret) != len || has_ctl(c->secret)) {
         snprintf(c->msg, sizeof c->msg, "%s '%.200s': the file must hold one line (%s)", p->where,
                  path, kind == AUTH_KEY ? "the API key" : "user:password");
         return CLI_BAD_VALUE;
@@ -240,8 +252,9 @@ static enum cli_err o_since(struct pstate *p, const char *v)
     enum cli_err e = choose_window(p, WIN_SINCE);
     if (e != CLI_OK)
         return e;
-    if (tf_parse_duration(v, &p->c->since_ms) != TF_OK || p->c->since_ms <= 0)
-        return bad(p, v, "use a duration such as 90m, 24h or 7d");
+    if (tf_parse_duration(v, &p->c->since_ms) != TF_OK || p->c->since_ms <= 0 ||
+        p->c->since_ms > CLI_MAX_SINCE_MS)
+        return bad(p, v, "use a duration such as 90m, 24h or 7d (at most 36500d)");
     return CLI_OK;
 }
 
@@ -610,9 +623,10 @@ static enum cli_err apply_env(struct pstate *p)
             return e;
     }
     if (key && *key) {
-        if (strlen(key) >= sizeof p->c->secret || strpbrk(key, "\r\n")) {
+        if (strlen(key) >= sizeof p->c->secret || has_ctl(key)) {
             snprintf(p->c->msg, sizeof p->c->msg,
-                     "GWHIST_API_KEY is too long or has a line break (at most %u bytes, one line)",
+                     "GWHIST_API_KEY is too long or has a control character (at most %u printable "
+                     "bytes)",
                      LIM_SECRET - 1);
             return CLI_BAD_VALUE;
         }

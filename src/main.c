@@ -107,6 +107,9 @@ static int run(void)
         int code = exit_code(o);
         if (o == AGENT_AUTH || o == AGENT_CONFIG)
             return code;
+        /* a stop cut this cycle short: keep the last whole report */
+        if (cfg.every_ms >= 0 && clock_stop_requested())
+            return 0;
         if (!emit() && code == 0)
             code = 1;
         if (cfg.stats)

@@ -201,3 +201,36 @@ done <<'LIST'
 --url ftp://example/|ftp://example/
 --bogus|--bogus
 LIST
+
+# 21. a server that ignores `page` and stamps every body with a new request id
+start_sim igw --tls --wrap --fault-ignore-page
+run --url "$URL_igw" $CA --from $FROM --to $TO --channel sms --limit 10 --max-pages 40 \
+    > "$tmp/o21" 2> "$tmp/e21"
+check "ignored page with changing bodies exits 1" [ $? -eq 1 ]
+check "ignored page with changing bodies is detected" grep -q "ignores .page." "$tmp/e21"
+check "ignored page: page 0 counted once, not 40 times" jqe '.channels[0].total == 10 and .channels[0].pages == 1' "$tmp/o21"
+
+
+# 22. a redirect is reported, not followed, and its Location never shows the key
+start_sim redir --tls --fault-redirect
+run --url "$URL_redir" $CA --from $FROM --to $TO --channel sms > "$tmp/o22" 2> "$tmp/e22"
+check "a redirect exits 1 and is reported with its Location" \
+    sh -c "[ $? -eq 1 ] && grep -q 'HTTP 302 redirect to .https://login.invalid/sso?apikey=\*\*\*' $tmp/e22"
+check "the key in a Location is masked" sh -c "! grep -q demo-key $tmp/e22"
+
+# 23. SIGTERM during a stalled request: out in a moment, the last report kept
+start_sim stall --tls --fault-stall 1:60
+echo previous > "$tmp/o23"
+"$GWHIST" --url "$URL_stall" $CA --from $FROM --to $TO --timeout 30 --every 5m \
+    --output "$tmp/o23" 2> "$tmp/e23" &
+spid=$!
+pids="$pids $spid"
+sleep 1
+t0=$(date +%s)
+kill -TERM $spid
+wait $spid
+rc=$?
+t1=$(date +%s)
+check "SIGTERM during a stall exits 0" [ $rc -eq 0 ]
+check "SIGTERM during a stall exits within 3 s, not after --timeout 30 ($((t1 - t0)) s)" [ $((t1 - t0)) -le 3 ]
+check "a cycle cut short by SIGTERM does not overwrite the last report" grep -qx previous "$tmp/o23"

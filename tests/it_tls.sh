@@ -14,17 +14,7 @@ certs=$top/build/certs
 tool=$top/build/native/tool_fetch
 
 timeout 300 make -s certs >/dev/null || { echo "not ok - make certs"; exit 1; }
-if grep -q 'tool_fetch:' Makefile; then
-    timeout 300 make -s TARGET=native build/native/tool_fetch >/dev/null
-else
-    mkdir -p build/native
-    timeout 300 make -s TARGET=native build/native/mbedtls/libmbedtls.a >/dev/null
-    timeout 120 gcc -iquote src -iquote port -Ibuild/include -Ibuild/src/mbedtls-3.6.6/include \
-        -DMBEDTLS_CONFIG_FILE='"'"$top"'/port/mbedtls_config.h"' -DGWHIST_VERSION='"0.1.0"' \
-        -DGWHIST_TARGET='"native"' -D_DEFAULT_SOURCE -std=c11 -Os -Wall -Wextra -Wpedantic \
-        -Wshadow -Wconversion -Werror -o "$tool" tests/tool_fetch.c src/http.c \
-        port/posix/net.c port/posix/tls.c port/posix/xport.c build/native/mbedtls/libmbedtls.a
-fi
+timeout 300 make -s TARGET=native build/native/tool_fetch >/dev/null
 [ -x "$tool" ] || { echo "not ok - tool_fetch did not build"; exit 1; }
 
 tmp=$(mktemp -d /tmp/it_tls.XXXXXX)

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "net.h"
 
 int64_t net_now_ms(void)
@@ -47,6 +48,8 @@ static int wait_fd(int fd, short events, int timeout_ms, int64_t deadline)
             return 0;
         if (errno != EINTR)
             return -1;
+        if (clock_stop_requested())
+            return 0; /* SIGTERM/SIGINT: give up the wait as if it timed out */
     }
 }
 

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "mbedtls/asn1.h"
@@ -95,17 +96,25 @@ static int copy_str(char *out, size_t cap, const char *s)
     return 0;
 }
 
+/* a readable regular file: the bundle is read again on every full
+ * handshake, so a pipe or a device (which may never end) will not do */
+static int readable_file(const char *path)
+{
+    struct stat st;
+    return access(path, R_OK) == 0 && stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
 enum tls_err tls_find_ca(const char *cacert, char *out, size_t cap)
 {
     if (cacert != NULL) {
-        if (access(cacert, R_OK) != 0 || copy_str(out, cap, cacert) != 0)
+        if (!readable_file(cacert) || copy_str(out, cap, cacert) != 0)
             return TLS_ERR_CA_BUNDLE;
         return TLS_OK;
     }
     for (size_t i = 0; i < sizeof default_bundles / sizeof default_bundles[0]; i++) {
         if (access(default_bundles[i], F_OK) != 0)
             continue;
-        if (access(default_bundles[i], R_OK) != 0 || copy_str(out, cap, default_bundles[i]) != 0)
+        if (!readable_file(default_bundles[i]) || copy_str(out, cap, default_bundles[i]) != 0)
             return TLS_ERR_CA_BUNDLE;
         return TLS_OK;
     }

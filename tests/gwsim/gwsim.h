@@ -110,7 +110,7 @@ struct gw_opts {
     uint32_t k500, k429, k503, kreset, kshort, kbadchunk, kstall;
     int mode429; /* 0 header and body, 1 header only, 2 body only */
     int retry_after, stall_secs, drip_ms;
-    bool ignore_page, fclose, f401, f403;
+    bool ignore_page, fclose, f401, f403, fredirect;
     long malformed; /* -1: none */
     unsigned fault_chans; /* bit per channel */
 };

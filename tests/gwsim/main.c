@@ -21,7 +21,8 @@ static const char usage_text[] =
     "faults: --fault-500 K --fault-429 K[:header|:body] --retry-after S (1) --fault-503 K\n"
     "        --fault-reset K --fault-short-cl K --fault-bad-chunk K --fault-stall K:SECS\n"
     "        --fault-drip MS --fault-ignore-page --fault-malformed N --fault-close\n"
-    "        --fault-401 --fault-403 --fault-channel LIST\n";
+    "        --fault-401 --fault-403 --fault-redirect (302, the key in Location)\n"
+    "        --fault-channel LIST\n";
 
 static void die(const char *what, const char *val)
 {
@@ -129,6 +130,7 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "--fault-close")) o.fclose = true, used = 0;
         else if (!strcmp(a, "--fault-401")) o.f401 = true, used = 0;
         else if (!strcmp(a, "--fault-403")) o.f403 = true, used = 0;
+        else if (!strcmp(a, "--fault-redirect")) o.fredirect = true, used = 0;
         else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             fputs(usage_text, stdout);
             return 0;

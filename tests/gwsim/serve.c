@@ -144,6 +144,7 @@ static const char *reason_of(int st)
 {
     switch (st) {
     case 200: return "OK";
+    case 302: return "Found";
     case 400: return "Bad Request";
     case 401: return "Unauthorized";
     case 403: return "Forbidden";
@@ -331,7 +332,13 @@ static int parse_query(const char *qs, size_t n, struct query *q, struct gw_buf 
  * items [page*limit, page*limit+limit). */
 static void render_page(struct gw_buf *b, const struct query *q)
 {
-    buf_str(b, O->wrap ? "{\"messages\":[" : "[");
+    /* a wrapped answer carries a per-request id, as real APIs do: a client
+     * cannot tell pages apart by comparing whole bodies */
+    if (O->wrap)
+        buf_fmt(b, "{\"requestId\":\"req-%llu\",\"messages\":[",
+                (unsigned long long)atomic_load(&sh->all));
+    else
+        buf_str(b, "[");
     uint64_t page = O->ignore_page ? 0 : q->page;
     uint64_t skip = page * q->limit, pos = 0;
     int n = 0;
@@ -497,7 +504,15 @@ static enum outcome handle(struct conn *c, const struct req *r)
     struct gw_buf msg = {0};
     struct query q;
 
-    if (O->f401 || O->f403 || !auth_ok(r)) {
+    if (O->fredirect) {
+        /* a login portal that puts the caller's key in its redirect */
+        struct gw_buf loc = {0};
+        buf_fmt(&loc, "Location: https://login.invalid/sso?apikey=%.*s\r\n", (int)r->apikey_len,
+                r->apikey ? r->apikey : "");
+        st = 302;
+        out = send_error(c, st, "Moved", loc.p, NULL, close) ? GONE : close ? CLOSE : KEEP;
+        buf_free(&loc);
+    } else if (O->f401 || O->f403 || !auth_ok(r)) {
         st = O->f403 && !O->f401 ? 403 : 401;
         out = send_error(c, st, st == 403 ? "IP not allowed: 127.0.0.1 is not in the allow-list"
                                           : "Missing or invalid API key",
