@@ -174,6 +174,7 @@ static void test_usage_errors(void **state)
         {"--since 24h --from 2025-01-01T00:00:00Z", CLI_CONFLICT, "conflicts"},
         {"--since 0", CLI_BAD_VALUE, "'0'"},
         {"--since 5y", CLI_BAD_VALUE, "5y"},
+        {"--since 40000d", CLI_BAD_VALUE, "40000d"},
         {"--date 2026-02-30", CLI_BAD_VALUE, "2026-02-30"},
         {"--date 26-02-03", CLI_BAD_VALUE, "26-02-03"},
         {"--tz +25:00 --date 2026-01-01", CLI_BAD_VALUE, "+25:00"},
@@ -246,6 +247,13 @@ static void test_credentials(void **state)
     assert_int_equal(parse(&c, "--api-key-file /e"), CLI_BAD_VALUE);
     set_file(3, "/two", "a\nb\n", 0600);
     assert_int_equal(parse(&c, "--api-key-file /two"), CLI_BAD_VALUE);
+
+    /* a control character would break the header the key is sent in */
+    env_key = "bad\001key";
+    assert_int_equal(parse(&c, ""), CLI_BAD_VALUE);
+    assert_null(strstr(c.msg, "bad"));
+    set_file(3, "/ctl", "key\twith-tab\n", 0600);
+    assert_int_equal(parse(&c, "--api-key-file /ctl"), CLI_BAD_VALUE);
 
     /* the env key beats the config file, a flag beats the env */
     env_key = "from-env";
