@@ -7,31 +7,15 @@
 # with --max-seconds and killed by the trap; every client call has a timeout.
 #   sh tests/run.sh it gwsim
 set -u
-top=$(cd "$(dirname "$0")/.." && pwd)
-cd "$top" || exit 1
+# tmp, the cleanup trap, ok/nok/check come from lib.sh; this script keeps
+# its own simulators and data set
+. "$(dirname "$0")/lib.sh"
 if ! make -s TARGET=native gwsim certs > /dev/null; then
     echo "not ok - make TARGET=native gwsim certs"
     exit 1
 fi
 G=$top/build/native/gwsim
 CA=$top/build/certs/ca.pem
-tmp=$(mktemp -d)
-pids=""
-cleanup() {
-    for p in $pids; do kill "$p" 2> /dev/null; done
-    for p in $pids; do wait "$p" 2> /dev/null; done
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-
-ok() { echo "ok - $1"; }
-nok() { echo "not ok - $1"; }
-check() { # description, command...
-    d=$1
-    shift
-    if "$@"; then ok "$d"; else nok "$d"; fi
-}
 jqe() { jq -e "$@" > /dev/null; }
 eq() { # description, got, want
     if [ "$2" = "$3" ]; then ok "$1"; else nok "$1: got '$2', want '$3'"; fi

@@ -454,7 +454,7 @@ static const char *const id_names[] = {"messageId", "customerMessageId"};
 static const char *const st_names[] = {"status", "deliveryStatus", "deliveryStato"};
 static const char *const desc_names[] = {"deliveryStatusDescription", "deliveryStatoDescription", "description"};
 
-static void cost_str(struct gw_buf *b, int64_t c)
+void gw_cost_str(struct gw_buf *b, int64_t c)
 {
     if (c < 0) {
         buf_add(b, "-", 1);
@@ -522,7 +522,7 @@ static void member(struct gw_buf *b, const struct gw_rec *r, int m, uint64_t *s)
     case M_COST:
         buf_str(b, "\"cost\":");
         if (r->cost_mode == 2)
-            cost_str(b, r->cost);
+            gw_cost_str(b, r->cost);
         else
             buf_str(b, "null");
         break;

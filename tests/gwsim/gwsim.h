@@ -26,6 +26,8 @@ struct gw_buf {
 void buf_add(struct gw_buf *b, const void *s, size_t n);
 void buf_str(struct gw_buf *b, const char *s);
 void buf_fmt(struct gw_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* micro-units as an exact decimal, shortest form: 35000 -> "0.035" */
+void gw_cost_str(struct gw_buf *b, int64_t c);
 /* Appends s as a JSON string with quotes; uesc writes non-ASCII as \uXXXX. */
 void buf_json_str(struct gw_buf *b, const char *s, bool uesc);
 void buf_free(struct gw_buf *b);

@@ -129,24 +129,6 @@ static int64_t rank(const struct stats *s, uint64_t q)
     return s->lat[k - 1];
 }
 
-static void cost_out(struct gw_buf *b, int64_t c)
-{
-    if (c < 0) {
-        buf_add(b, "-", 1);
-        c = -c;
-    }
-    buf_fmt(b, "%lld", (long long)(c / 1000000));
-    int64_t f = c % 1000000;
-    if (f == 0)
-        return;
-    int w = 6;
-    while (f % 10 == 0) {
-        f /= 10;
-        w--;
-    }
-    buf_fmt(b, ".%0*lld", w, (long long)f);
-}
-
 static void stats_out(struct gw_buf *b, struct stats *s, int ch)
 {
     if (ch >= 0)
@@ -168,7 +150,7 @@ static void stats_out(struct gw_buf *b, struct stats *s, int ch)
             (long long)rank(s, 50), (long long)rank(s, 90), (long long)rank(s, 99),
             (long long)(s->nlat ? s->lat[s->nlat - 1] : 0));
     buf_fmt(b, ",\"negative_latency\":%llu,\"cost\":", (unsigned long long)s->neg);
-    cost_out(b, s->cost);
+    gw_cost_str(b, s->cost);
     buf_fmt(b, ",\"parts\":%llu,\"top_errors\":[", (unsigned long long)s->parts);
     qsort(s->rs, s->nrs, sizeof *s->rs, reason_cmp);
     for (size_t i = 0; i < s->nrs && i < 5; i++) {
